@@ -1,0 +1,229 @@
+/* bench/cli.c: `mmbench run`: parse and validate the command line against
+ * the registry and the option tables, then run and report. Every usage error
+ * is one line on stderr and exit status 2, before any file is created. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "registry.h"
+
+#define MAX_KV 64
+#define MAX_REPEATS 1000
+#define MAX_WARMUP 100
+
+typedef struct run_args {
+    const char *workload, *collector, *alloc, *format;
+    const char *kv[MAX_KV];
+    int nkv;
+    const char *repeats, *warmup, *seed;
+} run_args;
+
+static const struct option long_opts[] = {
+    {"workload", required_argument, NULL, 'w'},
+    {"collector", required_argument, NULL, 'c'},
+    {"allocator", required_argument, NULL, 'a'},
+    {"option", required_argument, NULL, 'o'},
+    {"repeats", required_argument, NULL, 'r'},
+    {"warmup", required_argument, NULL, 'W'},
+    {"seed", required_argument, NULL, 'S'},
+    {"format", required_argument, NULL, 'F'},
+    {"out", required_argument, NULL, 'O'},
+    {NULL, 0, NULL, 0},
+};
+
+/* getopt with its own messages off, so every error is our one line. */
+static int parse_flags(int argc, char **argv, run_args *a, mmb_run_cfg *cfg)
+{
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":w:c:a:o:r:", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'w': a->workload = optarg; break;
+        case 'c': a->collector = optarg; break;
+        case 'a': a->alloc = optarg; break;
+        case 'r': a->repeats = optarg; break;
+        case 'W': a->warmup = optarg; break;
+        case 'S': a->seed = optarg; break;
+        case 'F': a->format = optarg; break;
+        case 'O': cfg->out = optarg; break;
+        case 'o':
+            if (a->nkv == MAX_KV)
+                return mmb_usage_error("too many -o options (at most %d)", MAX_KV);
+            a->kv[a->nkv++] = optarg;
+            break;
+        case ':': return mmb_usage_error("option %s needs a value", argv[optind - 1]);
+        default: return mmb_usage_error("unknown flag '%s' (see mmbench --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return mmb_usage_error("unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
+/* A whole decimal number in [lo, hi], or a usage error naming the flag. */
+static int parse_count(const char *flag, const char *text, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (end == text || *end || errno == ERANGE)
+        return mmb_usage_error("%s: '%s' is not an integer", flag, text);
+    if (v < lo || v > hi)
+        return mmb_usage_error("%s: %s is out of range [%lld, %lld]", flag, text, lo, hi);
+    *out = v;
+    return 0;
+}
+
+static int pick_format(const char *text, enum mmb_format *out)
+{
+    static const char *const names[] = {"text", "json", "csv"};
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(text, names[i])) {
+            *out = (enum mmb_format)i;
+            return 0;
+        }
+    return mmb_usage_error("--format: '%s' is not one of text, json, csv", text);
+}
+
+/* -a against what the collector accepts: the malloc-like managers take any
+ * allocator in their mask (default sys); tracing collectors own their heap. */
+static int pick_allocator(const run_args *a, mmb_run_cfg *cfg)
+{
+    const mmb_gc_desc *g = mmb_collectors[cfg->collector];
+    if (!g->alloc_mask) {
+        if (a->alloc && strcmp(a->alloc, "own") != 0)
+            return mmb_usage_error("collector %s manages its own heap; -a %s is not accepted",
+                                   g->name, a->alloc);
+        cfg->alloc_kind = -1;
+        return 0;
+    }
+    int k = mmb_alloc_kind_from_name(a->alloc ? a->alloc : "sys");
+    if (k < 0)
+        return mmb_usage_error("unknown allocator '%s' (see mmbench list)", a->alloc);
+    if (!(g->alloc_mask & MMB_ALLOC_BIT(k)))
+        return mmb_usage_error("collector %s does not run on allocator %s", g->name, a->alloc);
+    cfg->alloc_kind = k;
+    return 0;
+}
+
+static int pick_components(const run_args *a, mmb_run_cfg *cfg)
+{
+    if (!a->workload)
+        return mmb_usage_error("run needs -w WORKLOAD (see mmbench list)");
+    if (!a->collector)
+        return mmb_usage_error("run needs -c COLLECTOR (see mmbench list)");
+    cfg->workload = mmb_registry_find_workload(a->workload);
+    if (cfg->workload < 0)
+        return mmb_usage_error("unknown workload '%s' (see mmbench list)", a->workload);
+    cfg->collector = mmb_registry_find_collector(a->collector);
+    if (cfg->collector < 0)
+        return mmb_usage_error("unknown collector '%s' (see mmbench list)", a->collector);
+    if (!mmb_registry_supports(cfg->workload, cfg->collector))
+        return mmb_usage_error("workload %s does not run under collector %s", a->workload, a->collector);
+    return pick_allocator(a, cfg);
+}
+
+static int apply_options(const run_args *a, mmb_run_cfg *cfg)
+{
+    const mmb_optdesc *tables[4] = {
+        mmb_workloads[cfg->workload]->opts, mmb_collectors[cfg->collector]->opts,
+        cfg->alloc_kind >= 0 ? mmb_alloc_options((mmb_alloc_kind)cfg->alloc_kind) : NULL,
+        mmb_common_opts};
+    mmb_opts_init(&cfg->opts, tables, 4);
+    char err[256];
+    for (int i = 0; i < a->nkv; i++)
+        if (mmb_opts_apply(&cfg->opts, a->kv[i], err, sizeof err) != 0)
+            return mmb_usage_error("%s", err);
+    return 0;
+}
+
+static int parse_numbers(const run_args *a, mmb_run_cfg *cfg)
+{
+    long long v;
+    cfg->repeats = 1;
+    if (a->repeats) {
+        if (parse_count("-r", a->repeats, 1, MAX_REPEATS, &v))
+            return MMB_EXIT_USAGE;
+        cfg->repeats = (int)v;
+    }
+    if (a->warmup) {
+        if (parse_count("--warmup", a->warmup, 0, MAX_WARMUP, &v))
+            return MMB_EXIT_USAGE;
+        cfg->warmup = (int)v;
+    }
+    cfg->seed = 42;
+    if (a->seed) {
+        if (parse_count("--seed", a->seed, 0, (long long)(~0ull >> 1), &v))
+            return MMB_EXIT_USAGE;
+        cfg->seed = (uint64_t)v;
+    }
+    return a->format ? pick_format(a->format, &cfg->format) : 0;
+}
+
+/* The output is written to a temporary file in the same directory and renamed
+ * into place at the end: creating it now also proves --out is writable before
+ * any work is done. */
+static int open_output(const mmb_run_cfg *cfg, char *tmp, size_t tmplen, FILE **f)
+{
+    *f = stdout;
+    if (!cfg->out)
+        return 0;
+    if (!*cfg->out)
+        return mmb_usage_error("--out: empty file name");
+    snprintf(tmp, tmplen, "%s.tmp.%ld", cfg->out, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0 || !(*f = fdopen(fd, "w"))) {
+        if (fd >= 0)
+            close(fd);
+        return mmb_usage_error("--out: cannot write %s: %s", cfg->out, strerror(errno));
+    }
+    return 0;
+}
+
+static int finish_output(const mmb_run_cfg *cfg, const char *tmp, FILE *f, int status)
+{
+    if (!cfg->out)
+        return fflush(f) == 0 ? status : MMB_EXIT_FAIL;
+    int bad = ferror(f) | (fclose(f) != 0);
+    if (status != MMB_EXIT_OK || bad) {
+        unlink(tmp);
+        if (bad)
+            fprintf(stderr, "mmbench: could not write %s\n", cfg->out);
+        return status != MMB_EXIT_OK ? status : MMB_EXIT_FAIL;
+    }
+    if (rename(tmp, cfg->out) != 0) {
+        fprintf(stderr, "mmbench: could not rename %s to %s: %s\n", tmp, cfg->out, strerror(errno));
+        unlink(tmp);
+        return MMB_EXIT_FAIL;
+    }
+    return MMB_EXIT_OK;
+}
+
+int mmb_cli_run(int argc, char **argv)
+{
+    run_args a = {0};
+    static mmb_run_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    if (parse_flags(argc, argv, &a, &cfg) || pick_components(&a, &cfg) ||
+        apply_options(&a, &cfg) || parse_numbers(&a, &cfg))
+        return MMB_EXIT_USAGE;
+    char tmp[4096];
+    FILE *f;
+    if (open_output(&cfg, tmp, sizeof tmp, &f))
+        return MMB_EXIT_USAGE;
+    mmb_run_install_signals(cfg.out ? tmp : NULL);
+    mmb_result *res = calloc((size_t)cfg.repeats, sizeof *res);
+    if (!res)
+        return finish_output(&cfg, tmp, f, MMB_EXIT_FAIL);
+    int status = mmb_run_all(&cfg, res);
+    if (status == MMB_EXIT_OK)
+        mmb_report_write(f, &cfg, res, cfg.repeats);
+    free(res);
+    return finish_output(&cfg, tmp, f, status);
+}

@@ -1,0 +1,167 @@
+/* bench/run.c: each repetition in a fresh child process.
+ *
+ * A child sets up the allocator and the measurement state, runs the chosen
+ * instantiation of the workload, and sends its mmb_result back through a pipe.
+ * Its exit status is the run's: 0, 1 (verification failed), 3 (heap-limit).
+ * Peak RSS (VmHWM) is therefore per repetition. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "mmb/os.h"
+#include "registry.h"
+
+const double mmb_mmu_windows_ms[MMB_MMU_WINDOWS] = {1, 10, 100};
+
+static volatile sig_atomic_t child_pid;
+static const char *tmp_to_remove;
+
+/* SIGINT/SIGTERM: stop the child, remove the partial output, and leave with
+ * 128+signal; only async-signal-safe calls here. */
+static void on_signal(int sig)
+{
+    if (child_pid > 0) {
+        kill(child_pid, SIGKILL);
+        waitpid(child_pid, NULL, 0);
+    }
+    if (tmp_to_remove)
+        unlink(tmp_to_remove);
+    _exit(128 + sig);
+}
+
+void mmb_run_install_signals(const char *tmp_path)
+{
+    tmp_to_remove = tmp_path;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static void fill_result(mmb_result *r, const mmb_alloc *a)
+{
+    const mmb_metrics *m = &mmb_metrics_g;
+    r->wall_ms = (double)(m->t1_ns - m->t0_ns) / 1e6;
+    r->cpu_ms = (double)(m->cpu1_ns - m->cpu0_ns) / 1e6;
+    mmb_pauses_summarise(&r->pauses);
+    r->gc_ms = r->pauses.total_ms;
+    r->ops = m->ops;
+    r->ops_per_s = r->wall_ms > 0 ? (double)m->ops / (r->wall_ms / 1e3) : 0;
+    r->worst_op_ms = m->worst_op_ms;
+    r->allocs = m->allocs;
+    r->alloc_bytes = m->alloc_bytes;
+    for (int i = 0; i < MMB_MMU_WINDOWS; i++)
+        r->mmu[i] = mmb_mmu(mmb_mmu_windows_ms[i]);
+    r->peak_live_bytes = m->peak_live_bytes;
+    r->peak_heap_bytes = m->peak_heap_bytes;
+    if (a && a->st.peak_held_bytes > r->peak_heap_bytes)
+        r->peak_heap_bytes = a->st.peak_held_bytes;
+    r->peak_rss_bytes = mmb_os_peak_rss();
+    r->ngens = m->ngens;
+    memcpy(r->collections, m->collections, sizeof r->collections);
+    memcpy(r->collected, m->collected, sizeof r->collected);
+    memcpy(r->uncollectable, m->uncollectable, sizeof r->uncollectable);
+}
+
+/* The child's whole life: never returns. */
+static void child(const mmb_run_cfg *cfg, int rep, int fd)
+{
+    static mmb_alloc alloc;
+    mmb_metrics_reset();
+    mmb_metrics_g.heap_limit = (uint64_t)mmb_opt_get(&cfg->opts, "heap-limit");
+    mmb_alloc *a = NULL;
+    if (cfg->alloc_kind >= 0) {
+        if (mmb_alloc_init(&alloc, (mmb_alloc_kind)cfg->alloc_kind, &cfg->opts) != 0)
+            mmb_oom("allocator set-up", 0);
+        a = &alloc;
+    }
+    mmb_run_ctx ctx = {&cfg->opts, a, cfg->seed};
+    int rc = mmb_registry_entry(cfg->workload, cfg->collector)(&ctx);
+    mmb_result r;
+    memset(&r, 0, sizeof r);
+    r.rep = rep;
+    r.verified = rc == MMB_WL_OK;
+    fill_result(&r, a);
+    if (write(fd, &r, sizeof r) != (ssize_t)sizeof r)
+        _exit(MMB_EXIT_FAIL);
+    if (!r.verified)
+        fprintf(stderr, "mmbench: %s under %s: verification failed\n",
+                mmb_workloads[cfg->workload]->name, mmb_collectors[cfg->collector]->name);
+    _exit(r.verified ? MMB_EXIT_OK : MMB_EXIT_FAIL);
+}
+
+static int read_full(int fd, void *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, (char *)buf + got, n - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        got += (size_t)k;
+    }
+    return 0;
+}
+
+/* Map a child's wait status to ours: its own exit code if it exited (0, 1
+ * or 3), an internal error if a signal killed it. */
+static int child_status(int ws, const mmb_run_cfg *cfg)
+{
+    if (WIFEXITED(ws))
+        return WEXITSTATUS(ws);
+    fprintf(stderr, "mmbench: %s under %s: child killed by signal %d\n",
+            mmb_workloads[cfg->workload]->name, mmb_collectors[cfg->collector]->name, WTERMSIG(ws));
+    return MMB_EXIT_FAIL;
+}
+
+static int run_one(const mmb_run_cfg *cfg, int rep, mmb_result *out)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return MMB_EXIT_FAIL;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return MMB_EXIT_FAIL;
+    if (pid == 0) {
+        close(fds[0]);
+        child(cfg, rep, fds[1]);
+    }
+    child_pid = pid;
+    close(fds[1]);
+    int got = read_full(fds[0], out, sizeof *out);
+    close(fds[0]);
+    int ws;
+    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+        ;
+    child_pid = 0;
+    int st = child_status(ws, cfg);
+    if (st == MMB_EXIT_OK && got != 0)
+        st = MMB_EXIT_FAIL;
+    return st;
+}
+
+int mmb_run_all(const mmb_run_cfg *cfg, mmb_result *results)
+{
+    mmb_result scratch;
+    for (int i = 0; i < cfg->warmup; i++) {
+        int st = run_one(cfg, -1, &scratch);
+        if (st != MMB_EXIT_OK)
+            return st;
+    }
+    for (int rep = 0; rep < cfg->repeats; rep++) {
+        int st = run_one(cfg, rep, &results[rep]);
+        if (st != MMB_EXIT_OK)
+            return st;
+    }
+    return MMB_EXIT_OK;
+}

@@ -1,0 +1,110 @@
+/* bench/wl_churn.c: steady-state allocation churn.
+ *
+ * `live` blocks of random payload size in [min-size, max-size] (each block is
+ * an object with no slots; the object model adds its 16-byte header) are held
+ * in one rooted array object; then each of `steps` steps frees a random block
+ * and allocates a new one in its place. This is the allocator's workload: it
+ * measures the alloc/free fast paths and how well freed memory is reused.
+ * Every block carries a tag at both ends; the XOR of all tags is tracked and
+ * checked after the timed region. */
+#include "workload.h"
+
+static const mmb_optdesc churn_opts[] MMB_OPTTABLE = {
+    {"live", MMB_OPT_INT, 10000, 1, 100000000, NULL, "blocks alive at any time"},
+    {"steps", MMB_OPT_INT, 10000000, 0, 1e12, NULL, "free-one-allocate-one steps (ops)"},
+    {"min-size", MMB_OPT_SIZE, 8, 8, 1 << 30, NULL, "smallest block payload, bytes"},
+    {"max-size", MMB_OPT_SIZE, 512, 8, 1 << 30, NULL, "largest block payload, bytes"},
+    {"dist", MMB_OPT_ENUM, 0, 0, 1, "uniform|pareto", "block size distribution"},
+    {0},
+};
+
+MMB_WORKLOAD_DESC(churn, "free a random block, allocate a random-size one, repeat",
+                  churn_opts, MMB_ALL_COLLECTORS);
+
+#ifndef MMB_GC_NONE
+
+#define PARETO_SHAPE 1.2 /* heavy tail: most blocks small, a few near max-size */
+
+typedef struct churn {
+    mmb_rng rng;
+    uint64_t lo, hi, tagseq, expect;
+    int pareto;
+} churn;
+
+static uint32_t block_size(churn *c)
+{
+    if (c->pareto)
+        return (uint32_t)mmb_rng_pareto(&c->rng, c->lo, c->hi, PARETO_SHAPE);
+    return (uint32_t)(c->lo + mmb_rng_below(&c->rng, c->hi - c->lo + 1));
+}
+
+/* The tag goes in the first and last payload word (one word when they
+ * would overlap): touching both ends is what
+ * a real user of the block would do, and catches overlapping blocks. */
+static void tag_block(churn *c, mmb_obj *o)
+{
+    uint64_t t = mmb_splitmix64(&c->tagseq);
+    mmb_set_word(o, 0, t);
+    if (o->nbytes >= 16)
+        __builtin_memcpy(mmb_payload(o) + o->nbytes - 8, &t, 8);
+    c->expect ^= t;
+}
+
+static uint64_t block_tag(mmb_obj *o, int *bad)
+{
+    uint64_t a = mmb_get_word(o, 0), b = a;
+    if (o->nbytes >= 16)
+        __builtin_memcpy(&b, mmb_payload(o) + o->nbytes - 8, 8);
+    *bad |= a != b;
+    return a;
+}
+
+static void replace(mmb_heap *h, churn *c, mmb_obj **arr, uint32_t i)
+{
+    mmb_obj *old = mmb_load(*arr, i);
+    if (old)
+        c->expect ^= mmb_get_word(old, 0);
+    mmb_dispose_slot(h, *arr, i);
+    mmb_new_slot(h, arr, i, 0, block_size(c));
+    tag_block(c, mmb_load(*arr, i));
+}
+
+static int verify(mmb_obj *arr, uint64_t expect)
+{
+    uint64_t x = 0;
+    int bad = 0;
+    for (uint32_t i = 0; i < arr->nslots; i++)
+        x ^= block_tag(mmb_load(arr, i), &bad);
+    return !bad && x == expect;
+}
+
+MMB_WORKLOAD(churn)
+{
+    churn c = {.lo = (uint64_t)mmb_opt_int(ctx->opts, "min-size"),
+               .hi = (uint64_t)mmb_opt_int(ctx->opts, "max-size"),
+               .pareto = mmb_opt_int(ctx->opts, "dist") == 1,
+               .tagseq = ctx->seed};
+    if (c.hi < c.lo)
+        c.hi = c.lo;
+    mmb_rng_seed(&c.rng, ctx->seed);
+    uint32_t live = (uint32_t)mmb_opt_int(ctx->opts, "live");
+    int64_t steps = mmb_opt_int(ctx->opts, "steps");
+    mmb_heap *h = mmb_heap_create(ctx);
+    mmb_obj *arr = NULL;
+    mmb_root_push(h, &arr);
+    mmb_new(h, &arr, live, 0);
+    for (uint32_t i = 0; i < live; i++)
+        replace(h, &c, &arr, i);
+    mmb_metrics_begin();
+    for (int64_t s = 0; s < steps; s++)
+        replace(h, &c, &arr, (uint32_t)mmb_rng_below(&c.rng, live));
+    mmb_metrics_end();
+    mmb_metrics_g.ops = (uint64_t)steps;
+    int ok = verify(arr, c.expect);
+    mmb_dispose(h, &arr);
+    mmb_root_pop(h, 1);
+    mmb_heap_destroy(h);
+    return ok ? MMB_WL_OK : MMB_WL_VERIFY_FAILED;
+}
+
+#endif

@@ -1,0 +1,335 @@
+/* lib/alloc/pool.c: the pymalloc small-object allocator.
+ *
+ * Requests of 1..MMB_POOL_MAX_SMALL bytes are served from pools of their
+ * size class (see pool_internal.h for the structures and their states);
+ * 0 bytes and larger requests go to sys, and the sized free says which side
+ * a block came from, so no address test is needed. Arenas come from mmap
+ * and go back with munmap once every pool in them is empty, except one
+ * spare wholly empty arena kept to avoid map/unmap thrashing at a boundary.
+ *
+ * held_bytes = mapped arena bytes + malloc_usable_size of the blocks sent to
+ * sys; returned_bytes = arena bytes unmapped so far.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <assert.h>
+#include <stdlib.h>
+
+#include "alloc/alloc_internal.h"
+#include "alloc/pool_internal.h"
+#include "mmb/os.h"
+
+#ifdef MMB_DEBUG
+#define MMB_POOL_ASSERT(x) assert(x)
+#else
+#define MMB_POOL_ASSERT(x) ((void)0)
+#endif
+
+_Static_assert((MMB_POOL_SIZE - POOL_OVERHEAD) / MMB_POOL_MAX_SMALL >= 2,
+               "a pool must hold two blocks of the largest class (a full pool never empties in one free)");
+_Static_assert(MMB_ARENA_SIZE % MMB_POOL_SIZE == 0, "arenas are whole pools");
+
+int mmb_pool_init(mmb_alloc *a)
+{
+    a->u.pool = calloc(1, sizeof *a->u.pool);
+    return a->u.pool ? 0 : -1;
+}
+
+/* ---- used pools: per size class, doubly linked ---- */
+
+static void used_push(struct mmb_pool_state *s, pool_hdr *p)
+{
+    pool_hdr *head = s->used[p->szidx];
+    p->prev = NULL;
+    p->next = head;
+    if (head)
+        head->prev = p;
+    s->used[p->szidx] = p;
+}
+
+static void used_unlink(struct mmb_pool_state *s, pool_hdr *p)
+{
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        s->used[p->szidx] = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+}
+
+/* ---- usable arenas: sorted by nfreepools, ascending ---- */
+
+/* Take ar off the usable list, keeping nfp2last right. */
+static void usable_unlink(struct mmb_pool_state *s, pool_arena *ar)
+{
+    uint32_t nf = ar->nfreepools;
+    if (s->nfp2last[nf] == ar)
+        s->nfp2last[nf] = ar->prev && ar->prev->nfreepools == nf ? ar->prev : NULL;
+    if (ar->prev)
+        ar->prev->next = ar->next;
+    else
+        s->usable = ar->next;
+    if (ar->next)
+        ar->next->prev = ar->prev;
+    ar->next = ar->prev = NULL;
+}
+
+/* Put ar after `after` (at the head if NULL); the caller keeps the order. */
+static void usable_insert_after(struct mmb_pool_state *s, pool_arena *after, pool_arena *ar)
+{
+    pool_arena *next = after ? after->next : s->usable;
+    ar->prev = after;
+    ar->next = next;
+    if (next)
+        next->prev = ar;
+    if (after)
+        after->next = ar;
+    else
+        s->usable = ar;
+}
+
+/* Map a new arena; only called when no arena is usable, so it becomes the
+ * whole usable list. */
+static pool_arena *arena_new(mmb_alloc *a)
+{
+    struct mmb_pool_state *s = a->u.pool;
+    void *base = mmb_os_map_aligned(MMB_ARENA_SIZE, MMB_ARENA_SIZE);
+    if (!base)
+        return NULL;
+    pool_arena *ar = calloc(1, sizeof *ar);
+    if (!ar) {
+        mmb_os_unmap(base, MMB_ARENA_SIZE);
+        return NULL;
+    }
+    ar->base = ar->fresh = (uintptr_t)base;
+    ar->nfreepools = POOLS_PER_ARENA;
+    ar->all_next = s->all;
+    if (s->all)
+        s->all->all_prev = ar;
+    s->all = ar;
+    usable_insert_after(s, NULL, ar);
+    s->nfp2last[POOLS_PER_ARENA] = ar;
+    a->st.arenas++;
+    mmb_alloc_note_held(a, MMB_ARENA_SIZE);
+    return ar;
+}
+
+/* Unmap an arena whose pools are all empty (none is on a used list). */
+static void arena_release(mmb_alloc *a, pool_arena *ar)
+{
+    struct mmb_pool_state *s = a->u.pool;
+    usable_unlink(s, ar);
+    if (ar->all_prev)
+        ar->all_prev->all_next = ar->all_next;
+    else
+        s->all = ar->all_next;
+    if (ar->all_next)
+        ar->all_next->all_prev = ar->all_prev;
+    mmb_os_unmap((void *)ar->base, MMB_ARENA_SIZE);
+    a->st.arenas--;
+    a->st.pools -= ar->ncarved;
+    mmb_alloc_note_held(a, -(int64_t)MMB_ARENA_SIZE);
+    a->st.returned_bytes += MMB_ARENA_SIZE;
+    free(ar);
+}
+
+/* The head arena (fewest free pools) gave up a pool. It had the smallest
+ * count, so with one less it is still first and alone with its count. */
+static void arena_took_pool(struct mmb_pool_state *s, pool_arena *ar)
+{
+    uint32_t old = ar->nfreepools--;
+    if (s->nfp2last[old] == ar)
+        s->nfp2last[old] = NULL;
+    if (ar->nfreepools > 0) {
+        s->nfp2last[ar->nfreepools] = ar;
+        return;
+    }
+    s->usable = ar->next;
+    if (s->usable)
+        s->usable->prev = NULL;
+    ar->next = NULL;
+}
+
+/* A pool of ar became empty: ar's count grew by one. A formerly full arena
+ * joins the list at the head; otherwise ar moves behind the last arena of
+ * its old count (pymalloc's nfp2lasta trick, O(1)). A wholly empty arena
+ * with another wholly empty one behind it goes back to the OS; the last of
+ * them stays as the spare. */
+static void arena_gave_pool(mmb_alloc *a, pool_arena *ar)
+{
+    struct mmb_pool_state *s = a->u.pool;
+    uint32_t nf = ++ar->nfreepools;
+    if (nf == 1) {
+        usable_insert_after(s, NULL, ar);
+        if (!s->nfp2last[1])
+            s->nfp2last[1] = ar;
+        return;
+    }
+    pool_arena *last = s->nfp2last[nf - 1];
+    if (last == ar)
+        s->nfp2last[nf - 1] = ar->prev && ar->prev->nfreepools == nf - 1 ? ar->prev : NULL;
+    if (!s->nfp2last[nf])
+        s->nfp2last[nf] = ar;
+    if (last != ar) {
+        /* ar is not last of its old group, so no nfp2last entry names it */
+        if (ar->prev)
+            ar->prev->next = ar->next;
+        else
+            s->usable = ar->next;
+        ar->next->prev = ar->prev;
+        usable_insert_after(s, last, ar);
+    }
+    if (nf == POOLS_PER_ARENA && ar->next)
+        arena_release(a, ar);
+}
+
+/* ---- pools ---- */
+
+/* A pool from the head arena: an empty one if any, else carve the next. */
+static pool_hdr *pool_take(mmb_alloc *a)
+{
+    struct mmb_pool_state *s = a->u.pool;
+    pool_arena *ar = s->usable;
+    pool_hdr *p = ar->freepools;
+    if (p) {
+        ar->freepools = p->next;
+    } else {
+        p = (pool_hdr *)ar->fresh;
+        ar->fresh += MMB_POOL_SIZE;
+        p->szidx = POOL_NO_CLASS;
+        p->arena = ar;
+        ar->ncarved++;
+        a->st.pools++;
+    }
+    arena_took_pool(s, ar);
+    return p;
+}
+
+/* The pool's free list ran dry: carve the next never-used block, or, if
+ * the pool has none left, it is full and leaves its used list. */
+static void pool_refill(struct mmb_pool_state *s, pool_hdr *p)
+{
+    if (p->nextoffset <= p->maxnextoffset) {
+        pool_block *b = (pool_block *)((char *)p + p->nextoffset);
+        b->next = NULL;
+        p->freeblock = b;
+        p->nextoffset += (uint32_t)mmb_pool_class_size(p->szidx);
+        return;
+    }
+    used_unlink(s, p);
+}
+
+/* Class c has no used pool: take one, (re)initialise it unless it last
+ * served c (then its free list is intact), and hand out its first block. */
+static void *alloc_from_new_pool(mmb_alloc *a, unsigned c, size_t n)
+{
+    struct mmb_pool_state *s = a->u.pool;
+    if (!s->usable && !arena_new(a))
+        return NULL;
+    pool_hdr *p = pool_take(a);
+    pool_block *b;
+    if (p->szidx == c) {
+        b = p->freeblock;
+        p->freeblock = b->next;
+    } else {
+        size_t size = mmb_pool_class_size(c);
+        p->szidx = c;
+        b = (pool_block *)((char *)p + POOL_OVERHEAD);
+        p->freeblock = NULL;
+        p->nextoffset = (uint32_t)(POOL_OVERHEAD + size);
+        p->maxnextoffset = (uint32_t)(MMB_POOL_SIZE - size);
+    }
+    p->ref = 1;
+    used_push(s, p);
+    if (!p->freeblock)
+        pool_refill(s, p);
+    mmb_alloc_note_alloc(a, n);
+    return b;
+}
+
+/* Fast path, about 15 instructions with the accounting: range test, class
+ * shift, load the class's first used pool, pop its free list, count. The
+ * pool invariant (a used pool has a free block) saves an emptiness test;
+ * the pop's NULL result is the only other branch. */
+void *mmb_pool_alloc(mmb_alloc *a, size_t n)
+{
+    if (MMB_UNLIKELY(n - 1 >= MMB_POOL_MAX_SMALL))
+        return mmb_sys_alloc(a, n);
+    struct mmb_pool_state *s = a->u.pool;
+    unsigned c = mmb_pool_class(n);
+    pool_hdr *p = s->used[c];
+    if (MMB_UNLIKELY(p == NULL))
+        return alloc_from_new_pool(a, c, n);
+    pool_block *b = p->freeblock;
+    p->ref++;
+    if (MMB_UNLIKELY((p->freeblock = b->next) == NULL))
+        pool_refill(s, p);
+    mmb_alloc_note_alloc(a, n);
+    return b;
+}
+
+/* The last block of p came back: p leaves its used list for its arena's
+ * empty pools, which may free the arena. */
+static void pool_emptied(mmb_alloc *a, pool_hdr *p)
+{
+    pool_arena *ar = p->arena;
+    used_unlink(a->u.pool, p);
+    p->next = ar->freepools;
+    ar->freepools = p;
+    arena_gave_pool(a, ar);
+}
+
+/* Fast path, about 12 instructions with the accounting: find the pool by
+ * masking the address, push the block, count down. Only a pool that was
+ * full (free list was empty) or is now empty takes a branch out. */
+void mmb_pool_free(mmb_alloc *a, void *ptr, size_t n)
+{
+    if (MMB_UNLIKELY(n - 1 >= MMB_POOL_MAX_SMALL)) {
+        mmb_sys_free(a, ptr, n);
+        return;
+    }
+    mmb_alloc_note_free(a, n);
+    pool_hdr *p = mmb_pool_of(ptr);
+    MMB_POOL_ASSERT(p->szidx == mmb_pool_class(n) && p->ref > 0);
+    pool_block *b = ptr, *last = p->freeblock;
+    b->next = last;
+    p->freeblock = b;
+    p->ref--;
+    if (MMB_LIKELY(last != NULL)) {
+        if (MMB_UNLIKELY(p->ref == 0))
+            pool_emptied(a, p);
+        return;
+    }
+    /* p was full: it is usable again (ref > 0: a pool holds >= 2 blocks) */
+    used_push(a->u.pool, p);
+}
+
+size_t mmb_pool_usable(mmb_alloc *a, const void *p, size_t n)
+{
+    if (n - 1 >= MMB_POOL_MAX_SMALL)
+        return mmb_sys_usable(a, p, n);
+    return mmb_pool_class_size(mmb_pool_class(n));
+}
+
+/* Unmap every arena. Blocks that went to sys and are still live remain the
+ * caller's to free, as with sys itself. */
+void mmb_pool_destroy(mmb_alloc *a)
+{
+    struct mmb_pool_state *s = a->u.pool;
+    if (!s)
+        return;
+    while (s->all) {
+        pool_arena *ar = s->all;
+        s->all = ar->all_next;
+        mmb_os_unmap((void *)ar->base, MMB_ARENA_SIZE);
+        mmb_alloc_note_held(a, -(int64_t)MMB_ARENA_SIZE);
+        a->st.returned_bytes += MMB_ARENA_SIZE;
+        free(ar);
+    }
+    a->st.arenas = 0;
+    a->st.pools = 0;
+    free(s);
+    a->u.pool = NULL;
+}

@@ -1,0 +1,224 @@
+/* lib/gc/gen_old.c: the old generation of `gen`: pages, size classes,
+ * block allocation and the sweep (gen_old.h has the layout). */
+#include <sys/mman.h>
+
+#include "gc/gen.h"
+#include "gc/gen_old.h"
+
+/* Classes 0..7 are 16..128 bytes by 16; above 128 each doubling [p, 2p) is
+ * split in four (p + p/4, p + 2p/4, p + 3p/4, 2p), up to GEN_SMALL_MAX. */
+#define FINE_CLASSES 8
+#define FINE_MAX 128u
+
+static unsigned class_of(size_t size)
+{
+    if (size <= FINE_MAX)
+        return size ? (unsigned)((size + 15) / 16 - 1) : 0;
+    size_t s = size - 1;
+    unsigned k = 63u - (unsigned)__builtin_clzll(s); /* 2^k <= s < 2^(k+1), k >= 7 */
+    unsigned sub = (unsigned)((s - ((size_t)1 << k)) >> (k - 2));
+    return FINE_CLASSES + (k - 7) * 4 + sub;
+}
+
+static size_t class_size(unsigned cls)
+{
+    if (cls < FINE_CLASSES)
+        return (size_t)(cls + 1) * 16;
+    unsigned j = cls - FINE_CLASSES, k = 7 + j / 4;
+    return ((size_t)1 << k) + (size_t)(j % 4 + 1) * ((size_t)1 << (k - 2));
+}
+
+/* A GEN_PAGE-aligned anonymous mapping. mmap usually hands out addresses
+ * next to the previous mapping, so the first try is often aligned; else map
+ * one GEN_PAGE more and trim both ends. */
+static void *map_aligned(size_t bytes)
+{
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    if (((uintptr_t)p & (GEN_PAGE - 1)) == 0)
+        return p;
+    munmap(p, bytes);
+    p = mmap(NULL, bytes + GEN_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    uintptr_t a = ((uintptr_t)p + GEN_PAGE - 1) & ~(uintptr_t)(GEN_PAGE - 1);
+    size_t head = a - (uintptr_t)p;
+    if (head)
+        munmap(p, head);
+    if (GEN_PAGE - head)
+        munmap((void *)(a + bytes), GEN_PAGE - head);
+    return (void *)a;
+}
+
+/* Map and link a page for `nblocks` blocks of `block` bytes, within
+ * heap-limit. Fresh memory is zero, which is what the header needs. */
+static mmb_gen_page *page_map(mmb_gen_old *old, size_t block, uint32_t nblocks, uint32_t cls)
+{
+    size_t bytes = GEN_PAGE_HDR + block * nblocks;
+    bytes = (bytes + GEN_OS_PAGE - 1) & ~(GEN_OS_PAGE - 1);
+    if (mmb_heap_limit_exceeded(bytes))
+        return NULL;
+    mmb_gen_page *pg = map_aligned(bytes);
+    if (!pg)
+        return NULL;
+    mmb_acct_heap((int64_t)bytes);
+    pg->map_bytes = bytes;
+    pg->block = block;
+    pg->nblocks = nblocks;
+    pg->cls = cls;
+    pg->next = old->pages;
+    old->pages = pg;
+    return pg;
+}
+
+static void page_unmap(mmb_gen_page *pg)
+{
+    size_t bytes = pg->map_bytes;
+    munmap(pg, bytes);
+    mmb_acct_heap(-(int64_t)bytes);
+}
+
+void mmb_gen_old_init(mmb_gen_old *old)
+{
+    memset(old, 0, sizeof *old);
+}
+
+void mmb_gen_old_destroy(mmb_gen_old *old)
+{
+    mmb_gen_page *pg = old->pages;
+    while (pg) {
+        mmb_gen_page *next = pg->next;
+        page_unmap(pg);
+        pg = next;
+    }
+    mmb_gen_old_init(old);
+}
+
+/* Take a block from a page with room: the free list first (reuse warm
+ * memory), then the untouched tail. */
+static void *page_take(mmb_gen_page *pg)
+{
+    mmb_obj *b = pg->free;
+    if (b) {
+        pg->free = *(mmb_obj **)b;
+        return b;
+    }
+    return mmb_gen_block(pg, pg->bump++);
+}
+
+static int page_full(const mmb_gen_page *pg)
+{
+    return !pg->free && pg->bump == pg->nblocks;
+}
+
+static mmb_obj *alloc_small(mmb_gen_old *old, size_t size)
+{
+    unsigned cls = class_of(size);
+    mmb_gen_page *pg = old->avail[cls];
+    if (!pg) {
+        size_t block = class_size(cls);
+        pg = page_map(old, block, (uint32_t)((GEN_PAGE - GEN_PAGE_HDR) / block), cls);
+        if (!pg)
+            return NULL;
+        pg->in_avail = 1;
+        old->avail[cls] = pg;
+    }
+    void *b = page_take(pg);
+    if (page_full(pg)) {
+        old->avail[cls] = pg->next_avail;
+        pg->next_avail = NULL;
+        pg->in_avail = 0;
+    }
+    return b;
+}
+
+mmb_obj *mmb_gen_old_alloc(mmb_gen_old *old, size_t size)
+{
+    mmb_obj *o;
+    if (size <= GEN_SMALL_MAX) {
+        o = alloc_small(old, size);
+    } else {
+        mmb_gen_page *pg = page_map(old, (size + 15) & ~(size_t)15, 1, GEN_LARGE_CLASS);
+        o = pg ? (mmb_obj *)page_take(pg) : NULL;
+    }
+    if (o) {
+        old->objs++;
+        old->bytes += size;
+    }
+    return o;
+}
+
+/* Sweep one block: returns 1 if it is (now) free. A dead object's bytes are
+ * accounted as freed and its meta cleared, which is what marks it free. */
+static int sweep_block(mmb_obj *b, mmb_gen_swept *sw)
+{
+    if (!(b->meta & MMB_GEN_OLD))
+        return 1;
+    if (b->meta & MMB_GEN_MARK) {
+        b->meta &= ~MMB_GEN_MARK;
+        return 0;
+    }
+    size_t size = mmb_obj_size(b->nslots, b->nbytes);
+    mmb_acct_free(size);
+    sw->objs++;
+    sw->bytes += size;
+    b->meta = 0;
+    return 1;
+}
+
+/* Rebuild one page's free list in address order (so allocation walks the
+ * page upwards); returns the number of blocks still allocated. */
+static uint32_t sweep_page(mmb_gen_page *pg, mmb_gen_swept *sw)
+{
+    uint32_t live = 0;
+    mmb_obj **tail = &pg->free;
+    for (uint32_t i = 0; i < pg->bump; i++) {
+        mmb_obj *b = (mmb_obj *)mmb_gen_block(pg, i);
+        if (sweep_block(b, sw)) {
+            *tail = b;
+            tail = (mmb_obj **)b;
+        } else {
+            live++;
+        }
+    }
+    *tail = NULL;
+    return live;
+}
+
+/* Keep a swept page that still holds objects: relink it, and put a small
+ * page with room back on its class's list. */
+static void keep_page(mmb_gen_old *old, mmb_gen_page *pg, mmb_gen_page ***tail)
+{
+    **tail = pg;
+    *tail = &pg->next;
+    pg->in_avail = 0;
+    pg->next_avail = NULL;
+    if (pg->cls != GEN_LARGE_CLASS && !page_full(pg)) {
+        pg->next_avail = old->avail[pg->cls];
+        old->avail[pg->cls] = pg;
+        pg->in_avail = 1;
+    }
+}
+
+/* Sweep every mapping: O(blocks handed out). Empty mappings go back to the
+ * OS at once (the next major is at least `growth` away, so holding them for
+ * reuse would only raise the peak). */
+mmb_gen_swept mmb_gen_old_sweep(mmb_gen_old *old)
+{
+    mmb_gen_swept sw = {0, 0};
+    mmb_gen_page *pg = old->pages, **tail = &old->pages;
+    memset(old->avail, 0, sizeof old->avail);
+    while (pg) {
+        mmb_gen_page *next = pg->next;
+        if (sweep_page(pg, &sw))
+            keep_page(old, pg, &tail);
+        else
+            page_unmap(pg);
+        pg = next;
+    }
+    *tail = NULL;
+    old->objs -= sw.objs;
+    old->bytes -= sw.bytes;
+    return sw;
+}

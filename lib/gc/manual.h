@@ -1,0 +1,89 @@
+/* lib/gc/manual.h: explicit freeing over the -a allocator.
+ *
+ * The baseline every other manager is compared with: no barrier, no count,
+ * no tracing. The workload frees what it knows is dead (mmb_dispose*); a
+ * dropped reference frees nothing.
+ *
+ * meta: bit 0 = queued for freeing by a dispose traversal (so a structure
+ * with sharing or cycles is freed exactly once); otherwise 0.
+ */
+#ifndef MMB_GC_MANUAL_H
+#define MMB_GC_MANUAL_H
+
+#include <string.h>
+
+#include "gc/roots.h"
+#include "mmb/object.h"
+
+#define MMB_GC_NAME "manual"
+#define MMB_GC_ID manual
+#define MMB_GC_NGENS 0
+
+typedef struct mmb_manual_heap {
+    mmb_alloc *alloc;
+    mmb_roots roots;
+    size_t live_objects;
+    uint64_t heap_limit;
+} mmb_heap;
+
+mmb_heap *mmb_manual_create(const mmb_run_ctx *ctx);
+void mmb_manual_destroy(mmb_heap *h);
+void mmb_manual_free_structure(mmb_heap *h, mmb_obj *o);
+mmb_obj *mmb_manual_alloc_slow(mmb_heap *h, size_t size);
+
+#define mmb_heap_create mmb_manual_create
+#define mmb_heap_destroy mmb_manual_destroy
+
+/* Allocate and initialise an object: the allocator's fast path plus
+ * accounting and zeroing the slots (the payload is left as it comes). */
+static inline mmb_obj *mmb_manual_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes)
+{
+    size_t size = mmb_obj_size(nslots, nbytes);
+    mmb_obj *o = mmb_alloc_alloc(h->alloc, size);
+    if (__builtin_expect(!o || (h->heap_limit && h->alloc->st.held_bytes > h->heap_limit), 0))
+        o = mmb_manual_alloc_slow(h, size);
+    o->nslots = nslots;
+    o->nbytes = nbytes;
+    o->meta = 0;
+    memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
+    mmb_acct_alloc(size);
+    h->live_objects++;
+    return o;
+}
+
+static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
+                              const mmb_site *site)
+{
+    *dst = mmb_manual_new(h, nslots, nbytes);
+}
+
+static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
+                                   uint32_t nbytes, const mmb_site *site)
+{
+    mmb_obj *o = mmb_manual_new(h, nslots, nbytes);
+    (*parent)->slot[i] = o;
+}
+
+static inline void mmb_store(mmb_heap *h, mmb_obj *o, uint32_t i, mmb_obj *v) { o->slot[i] = v; }
+static inline void mmb_assign(mmb_heap *h, mmb_obj **dst, mmb_obj *v) { *dst = v; }
+static inline void mmb_drop(mmb_heap *h, mmb_obj **dst) { *dst = NULL; }
+
+static inline void mmb_dispose(mmb_heap *h, mmb_obj **dst)
+{
+    mmb_obj *o = *dst;
+    *dst = NULL;
+    if (o)
+        mmb_manual_free_structure(h, o);
+}
+
+static inline void mmb_dispose_slot(mmb_heap *h, mmb_obj *o, uint32_t i)
+{
+    mmb_dispose(h, &o->slot[i]);
+}
+
+static inline void mmb_root_push(mmb_heap *h, mmb_obj **handle) { mmb_roots_push(&h->roots, handle); }
+static inline void mmb_root_pop(mmb_heap *h, int n) { mmb_roots_pop(&h->roots, n); }
+static inline void mmb_collect(mmb_heap *h, int generation) { (void)h; (void)generation; }
+static inline size_t mmb_live_objects(mmb_heap *h) { return h->live_objects; }
+
+#endif

@@ -1,0 +1,237 @@
+/* lib/gc/rccycle.h: reference counting plus CPython's generational cycle
+ * detector.
+ *
+ * Counting is as in rc (lib/gc/rc.h): a count per owning reference, freed at
+ * zero through an iterative cascade (one MMB_PAUSE_CASCADE pause when it
+ * frees more than one object). On top of that, every object that can hold
+ * references (nslots > 0) carries a GC header in front of it, as PyGC_Head
+ * sits before PyObject, linking it into the list of its generation. Objects
+ * with no slots cannot be part of a cycle: like CPython's atomic types they
+ * carry no header and are never tracked.
+ *
+ * Generations (CPython's Python/gc.c, before 3.13's incremental collector):
+ *  - a new tracked object joins generation 0; survivors of a collection of
+ *    generation i move to i+1 (the oldest stays put);
+ *  - gen[0].count = allocations minus deallocations of tracked objects since
+ *    the last collection (never below 0); gen[i].count, i > 0 = collections of
+ *    generation i-1 since the last collection of generation i;
+ *  - an allocation that makes gen[0].count pass threshold0 collects the oldest
+ *    generation whose count passes its threshold, except that a full (gen 2)
+ *    collection is skipped while long_lived_pending < long_lived_total / 4
+ *    (objects that reached gen 2 since the last full collection, against
+ *    those that survived it), which keeps full collections linear overall.
+ *    threshold0 = 0 disables automatic collection.
+ *
+ * A collection of generations 0..g finds the garbage by trial deletion: copy
+ * each count into gc_refs, subtract the references from inside the collected
+ * set, and whatever keeps gc_refs > 0 is referenced from outside; it and all
+ * it reaches are reachable, the rest is unreachable and freed by clearing its
+ * slots. The roots (shadow stack) are never consulted: counts already say who
+ * is referenced from outside.
+ *
+ * meta: the reference count, with rc's invariant (handles plus slots of live
+ * objects that hold the object).
+ */
+#ifndef MMB_GC_RCCYCLE_H
+#define MMB_GC_RCCYCLE_H
+
+#include <string.h>
+
+#include "gc/roots.h"
+#include "mmb/object.h"
+
+#define MMB_GC_NAME "rc-cycle"
+#define MMB_GC_ID rccycle
+#define MMB_GC_NGENS 3
+
+#define MMB_RCC_NGENS 3
+#define MMB_RCC_THRESHOLD0 700 /* tracked allocations (net); CPython <= 3.12 */
+#define MMB_RCC_THRESHOLD1 10  /* gen-0 collections per gen-1 collection */
+#define MMB_RCC_THRESHOLD2 10  /* gen-1 collections per full collection */
+
+/* The GC header, just before the mmb_obj of every tracked object.
+ *   next, prev: the circular doubly linked list of its generation (during a
+ *     collection: of the young or the unreachable set).
+ *   refs: 0 outside a collection. During one, for the objects being collected:
+ *     (gc_refs << MMB_RCC_REFS_SHIFT) | flags, where gc_refs counts references
+ *     from outside the collected set (exactly so after subtract_refs) and
+ *       MMB_RCC_COLLECTING: in the collected set, not yet proven reachable;
+ *       MMB_RCC_UNREACHABLE: tentatively on the unreachable list.
+ *     A proven-reachable object has refs == 0 again, so a later collection
+ *     of younger generations never mistakes it for one of its own. */
+typedef struct mmb_rcc_head {
+    struct mmb_rcc_head *next, *prev;
+    uintptr_t refs;
+} mmb_rcc_head;
+
+#define MMB_RCC_COLLECTING ((uintptr_t)1)
+#define MMB_RCC_UNREACHABLE ((uintptr_t)2)
+#define MMB_RCC_REFS_SHIFT 2
+#define MMB_RCC_REFS_ONE ((uintptr_t)1 << MMB_RCC_REFS_SHIFT)
+
+/* One generation: its list (a sentinel head), threshold and count. */
+typedef struct mmb_rcc_gen {
+    mmb_rcc_head head;
+    long threshold;
+    long count;
+} mmb_rcc_gen;
+
+/* Per generation, as gc.get_stats(): bumped for the generation a collection
+ * was asked for (collect(1) also scans generation 0 but counts under 1). */
+typedef struct mmb_rcc_genstats {
+    uint64_t collections, collected, uncollectable;
+} mmb_rcc_genstats;
+
+typedef struct mmb_rccycle_heap {
+    mmb_alloc *alloc;
+    mmb_roots roots;
+    mmb_objstack pending; /* objects whose count reached 0, children not yet released */
+    size_t live_objects;
+    uint64_t heap_limit;
+    mmb_rcc_gen gen[MMB_RCC_NGENS];
+    mmb_rcc_genstats stats[MMB_RCC_NGENS];
+    size_t long_lived_total;   /* survivors of the last full collection */
+    size_t long_lived_pending; /* objects promoted into gen 2 since then */
+    int enabled;               /* automatic collection on (gc.enable) */
+    int collecting;            /* a collection is running: no nested one */
+} mmb_heap;
+
+mmb_heap *mmb_rccycle_create(const mmb_run_ctx *ctx);
+void mmb_rccycle_destroy(mmb_heap *h);
+void mmb_rccycle_release(mmb_heap *h, mmb_obj *o);
+void *mmb_rccycle_alloc_slow(mmb_heap *h, void *block, size_t size);
+/* Collect generations 0..generation (-1: all); returns the objects found
+ * unreachable (and freed). */
+size_t mmb_rccycle_collect(mmb_heap *h, int generation);
+/* The automatic trigger: collect the oldest generation over its threshold. */
+size_t mmb_rccycle_collect_generations(mmb_heap *h);
+
+#define mmb_heap_create mmb_rccycle_create
+#define mmb_heap_destroy mmb_rccycle_destroy
+
+static inline mmb_rcc_head *mmb_rcc_head_of(mmb_obj *o) { return (mmb_rcc_head *)o - 1; }
+static inline mmb_obj *mmb_rcc_obj_of(mmb_rcc_head *g) { return (mmb_obj *)(g + 1); }
+/* Whether o has a GC header (can hold references, so can be in a cycle). */
+static inline int mmb_rcc_tracked(const mmb_obj *o) { return o->nslots != 0; }
+
+/* Bytes of the block behind an object: the header, if any, and the object. */
+static inline size_t mmb_rcc_block_size(uint32_t nslots, uint32_t nbytes)
+{
+    return mmb_obj_size(nslots, nbytes) + (nslots ? sizeof(mmb_rcc_head) : 0);
+}
+
+static inline void mmb_rcc_list_append(mmb_rcc_head *list, mmb_rcc_head *g)
+{
+    mmb_rcc_head *last = list->prev;
+    g->prev = last;
+    g->next = list;
+    last->next = g;
+    list->prev = g;
+}
+
+static inline void mmb_rcc_list_remove(mmb_rcc_head *g)
+{
+    g->prev->next = g->next;
+    g->next->prev = g->prev;
+}
+
+/* One more tracked object: CPython's trigger, tested on every such
+ * allocation (an increment and two predicted compares). */
+static inline void mmb_rcc_count_alloc(mmb_heap *h)
+{
+    mmb_rcc_gen *g0 = &h->gen[0];
+    if (__builtin_expect(++g0->count > g0->threshold, 0) && g0->threshold && h->enabled &&
+        !h->collecting)
+        mmb_rccycle_collect_generations(h);
+}
+
+/* Allocate an object owned by one reference (count 1); a tracked one joins
+ * generation 0. A collection, if due, runs before the block is taken. */
+static inline mmb_obj *mmb_rcc_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes)
+{
+    if (nslots)
+        mmb_rcc_count_alloc(h);
+    size_t size = mmb_rcc_block_size(nslots, nbytes);
+    void *p = mmb_alloc_alloc(h->alloc, size);
+    if (__builtin_expect(!p || (h->heap_limit && h->alloc->st.held_bytes > h->heap_limit), 0))
+        p = mmb_rccycle_alloc_slow(h, p, size);
+    mmb_obj *o = p;
+    if (nslots) {
+        mmb_rcc_head *g = p;
+        g->refs = 0;
+        mmb_rcc_list_append(&h->gen[0].head, g);
+        o = mmb_rcc_obj_of(g);
+    }
+    o->nslots = nslots;
+    o->nbytes = nbytes;
+    o->meta = 1;
+    memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
+    mmb_acct_alloc(mmb_obj_size(nslots, nbytes));
+    h->live_objects++;
+    return o;
+}
+
+static inline void mmb_rcc_incref(mmb_obj *o)
+{
+    if (o)
+        o->meta++;
+}
+
+static inline void mmb_rcc_decref(mmb_heap *h, mmb_obj *o)
+{
+    if (o && --o->meta == 0)
+        mmb_rccycle_release(h, o);
+}
+
+static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
+                              const mmb_site *site)
+{
+    mmb_obj *o = mmb_rcc_new(h, nslots, nbytes);
+    mmb_obj *old = *dst;
+    *dst = o;
+    mmb_rcc_decref(h, old);
+}
+
+/* The parent is read after the allocation: *parent is a handle, and a
+ * collection may have run (it frees only garbage, but keep the rule). */
+static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
+                                   uint32_t nbytes, const mmb_site *site)
+{
+    mmb_obj *o = mmb_rcc_new(h, nslots, nbytes);
+    mmb_obj *old = (*parent)->slot[i];
+    (*parent)->slot[i] = o;
+    mmb_rcc_decref(h, old);
+}
+
+static inline void mmb_store(mmb_heap *h, mmb_obj *o, uint32_t i, mmb_obj *v)
+{
+    mmb_obj *old = o->slot[i];
+    mmb_rcc_incref(v);
+    o->slot[i] = v;
+    mmb_rcc_decref(h, old);
+}
+
+static inline void mmb_assign(mmb_heap *h, mmb_obj **dst, mmb_obj *v)
+{
+    mmb_obj *old = *dst;
+    mmb_rcc_incref(v);
+    *dst = v;
+    mmb_rcc_decref(h, old);
+}
+
+static inline void mmb_drop(mmb_heap *h, mmb_obj **dst)
+{
+    mmb_obj *old = *dst;
+    *dst = NULL;
+    mmb_rcc_decref(h, old);
+}
+
+static inline void mmb_dispose(mmb_heap *h, mmb_obj **dst) { mmb_drop(h, dst); }
+static inline void mmb_dispose_slot(mmb_heap *h, mmb_obj *o, uint32_t i) { mmb_drop(h, &o->slot[i]); }
+
+static inline void mmb_root_push(mmb_heap *h, mmb_obj **handle) { mmb_roots_push(&h->roots, handle); }
+static inline void mmb_root_pop(mmb_heap *h, int n) { mmb_roots_pop(&h->roots, n); }
+static inline void mmb_collect(mmb_heap *h, int generation) { (void)mmb_rccycle_collect(h, generation); }
+static inline size_t mmb_live_objects(mmb_heap *h) { return h->live_objects; }
+
+#endif

@@ -1,0 +1,109 @@
+/* lib/gc/semispace.h: Cheney's copying collector over two semispaces.
+ *
+ * Allocation bumps a pointer through the current space. When it runs out,
+ * the collector copies every object reachable from the roots into the other
+ * space, breadth-first with Cheney's scan pointer (no stack at all, so any
+ * depth is fine), rewrites the handles on the shadow stack, and swaps the
+ * spaces. Dead objects are never touched: a collection costs O(live).
+ *
+ * meta word:
+ *   outside a collection, every object has meta == 0.
+ *   during a collection, an object of the old space that has been copied has
+ *   bit 0 MMB_SS_FORWARDED set and meta & ~MMB_SS_FORWARDED is its copy
+ *   (objects are 8-byte aligned, so the bit is free); each object is copied
+ *   once, which keeps shared structure shared.
+ */
+#ifndef MMB_GC_SEMISPACE_H
+#define MMB_GC_SEMISPACE_H
+
+#include <string.h>
+
+#include "gc/roots.h"
+#include "mmb/object.h"
+
+#define MMB_GC_NAME "semispace"
+#define MMB_GC_ID semispace
+#define MMB_GC_NGENS 1
+
+#define MMB_SS_FORWARDED ((uintptr_t)1)
+#define MMB_SS_ALIGN 8u /* bytes; every object starts at a multiple */
+
+typedef struct mmb_ss_heap {
+    /* hot: what the allocation fast path touches */
+    uint8_t *top, *limit;   /* bump region: [top, limit) of the current space is free */
+    size_t live_objects;    /* objects in the current space (exact after a collection) */
+    uint64_t live_bytes;    /* their requested sizes, for the accounting */
+    mmb_roots roots;
+    /* the rest belongs to semispace.c */
+    uint8_t *space;         /* the current space (objects from space to top) */
+    uint8_t *reserve;       /* the other space, copied into at the next collection */
+    size_t semi_bytes;      /* size of each space now */
+    size_t want_bytes;      /* size of each space from the next collection on */
+} mmb_heap;
+
+mmb_heap *mmb_semispace_create(const mmb_run_ctx *ctx);
+void mmb_semispace_destroy(mmb_heap *h);
+mmb_obj *mmb_semispace_alloc_slow(mmb_heap *h, size_t step);
+void mmb_semispace_collect(mmb_heap *h);
+
+#define mmb_heap_create mmb_semispace_create
+#define mmb_heap_destroy mmb_semispace_destroy
+
+static inline size_t mmb_semispace_step(size_t size)
+{
+    return (size + MMB_SS_ALIGN - 1) & ~(size_t)(MMB_SS_ALIGN - 1);
+}
+
+/* Allocate and initialise an object. Fast path: round the size, compare
+ * with the space left, bump (about 8 instructions plus the slot clearing
+ * and the accounting). The slow path collects, and may grow the spaces. */
+static inline mmb_obj *mmb_semispace_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes)
+{
+    size_t size = mmb_obj_size(nslots, nbytes);
+    size_t step = mmb_semispace_step(size);
+    mmb_obj *o;
+    if (__builtin_expect((size_t)(h->limit - h->top) >= step, 1)) {
+        o = (mmb_obj *)h->top;
+        h->top += step;
+    } else {
+        o = mmb_semispace_alloc_slow(h, step);
+    }
+    o->nslots = nslots;
+    o->nbytes = nbytes;
+    o->meta = 0;
+    memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
+    mmb_acct_alloc(size);
+    h->live_objects++;
+    h->live_bytes += size;
+    return o;
+}
+
+static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
+                              const mmb_site *site)
+{
+    *dst = mmb_semispace_new(h, nslots, nbytes);
+}
+
+/* The allocation may move the parent: read the handle only afterwards. */
+static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
+                                   uint32_t nbytes, const mmb_site *site)
+{
+    mmb_obj *o = mmb_semispace_new(h, nslots, nbytes);
+    (*parent)->slot[i] = o;
+}
+
+/* No barrier: every collection copies the whole live graph. */
+static inline void mmb_store(mmb_heap *h, mmb_obj *o, uint32_t i, mmb_obj *v) { o->slot[i] = v; }
+static inline void mmb_assign(mmb_heap *h, mmb_obj **dst, mmb_obj *v) { *dst = v; }
+static inline void mmb_drop(mmb_heap *h, mmb_obj **dst) { *dst = NULL; }
+static inline void mmb_dispose(mmb_heap *h, mmb_obj **dst) { *dst = NULL; }
+static inline void mmb_dispose_slot(mmb_heap *h, mmb_obj *o, uint32_t i) { o->slot[i] = NULL; }
+
+static inline void mmb_root_push(mmb_heap *h, mmb_obj **handle) { mmb_roots_push(&h->roots, handle); }
+static inline void mmb_root_pop(mmb_heap *h, int n) { mmb_roots_pop(&h->roots, n); }
+
+/* Any generation: a full collection (there is only one kind). */
+static inline void mmb_collect(mmb_heap *h, int generation) { mmb_semispace_collect(h); }
+static inline size_t mmb_live_objects(mmb_heap *h) { return h->live_objects; }
+
+#endif

@@ -1,0 +1,132 @@
+/* mmb/stats.h: measurement shared by every memory manager.
+ *
+ * One process runs one workload under one manager (the driver forks a child
+ * per repetition), so the measurement state is a single global, mmb_metrics_g:
+ * collectors and allocators add to it through the inlines below without
+ * carrying a pointer around. Tests call mmb_metrics_reset() between heaps.
+ *
+ * What is measured (DESIGN.md §5):
+ *  - the timed region (mmb_metrics_begin/end): wall and CPU time;
+ *  - pauses: every stop-the-world piece of memory-management work, bracketed
+ *    by mmb_pause_begin/end, with its kind; gc_ms is their sum;
+ *  - live bytes (requested, not yet freed) and heap bytes (held from the OS or
+ *    the system allocator), each with its high-water mark;
+ *  - per-generation collections / collected / uncollectable, as gc.get_stats().
+ */
+#ifndef MMB_STATS_H
+#define MMB_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum mmb_pause_kind {
+    MMB_PAUSE_MINOR,     /* young-generation collection */
+    MMB_PAUSE_MAJOR,     /* full collection */
+    MMB_PAUSE_INCREMENT, /* one slice of incremental work */
+    MMB_PAUSE_CASCADE,   /* refcount release that freed more than one object */
+    MMB_PAUSE_NKINDS
+} mmb_pause_kind;
+
+#define MMB_MAX_GENS 3
+
+typedef struct mmb_pause {
+    uint64_t start_ns, end_ns; /* CLOCK_MONOTONIC */
+    uint32_t kind;
+} mmb_pause;
+
+typedef struct mmb_metrics {
+    /* timed region */
+    uint64_t t0_ns, t1_ns, cpu0_ns, cpu1_ns;
+    int timing;
+    /* pause log; grows by doubling (memory from mmap, not the measured heap) */
+    mmb_pause *pauses;
+    size_t npauses, cap_pauses;
+    uint64_t pause_open_ns;
+    uint32_t pause_open_kind;
+    int pause_depth;
+    /* accounting */
+    uint64_t live_bytes, peak_live_bytes;
+    uint64_t heap_bytes, peak_heap_bytes;
+    uint64_t allocs, alloc_bytes;
+    uint64_t ops;            /* set by the workload */
+    double worst_op_ms;      /* set by workloads that define operations */
+    /* per generation, as gc.get_stats() */
+    int ngens;
+    uint64_t collections[MMB_MAX_GENS], collected[MMB_MAX_GENS], uncollectable[MMB_MAX_GENS];
+    /* heap limit in bytes (0 = none); managers check it, see mmb_heap_limit_exceeded */
+    uint64_t heap_limit;
+} mmb_metrics;
+
+extern mmb_metrics mmb_metrics_g;
+
+uint64_t mmb_now_ns(void);     /* CLOCK_MONOTONIC */
+uint64_t mmb_cpu_ns(void);     /* CLOCK_PROCESS_CPUTIME_ID */
+
+void mmb_metrics_reset(void);
+void mmb_metrics_begin(void);  /* start of the timed region */
+void mmb_metrics_end(void);    /* end of the timed region */
+void mmb_metrics_free(void);
+
+void mmb_pause_log_push(uint64_t start_ns, uint64_t end_ns, mmb_pause_kind kind);
+
+/* Bracket one pause. Nested brackets count as one pause (the outermost). */
+static inline void mmb_pause_begin(mmb_pause_kind kind)
+{
+    if (mmb_metrics_g.pause_depth++ == 0) {
+        mmb_metrics_g.pause_open_ns = mmb_now_ns();
+        mmb_metrics_g.pause_open_kind = (uint32_t)kind;
+    }
+}
+
+static inline void mmb_pause_end(void)
+{
+    if (--mmb_metrics_g.pause_depth == 0)
+        mmb_pause_log_push(mmb_metrics_g.pause_open_ns, mmb_now_ns(),
+                           (mmb_pause_kind)mmb_metrics_g.pause_open_kind);
+}
+
+/* n bytes requested by the mutator (about 5 instructions). */
+static inline void mmb_acct_alloc(size_t n)
+{
+    mmb_metrics_g.allocs++;
+    mmb_metrics_g.alloc_bytes += n;
+    mmb_metrics_g.live_bytes += n;
+    if (mmb_metrics_g.live_bytes > mmb_metrics_g.peak_live_bytes)
+        mmb_metrics_g.peak_live_bytes = mmb_metrics_g.live_bytes;
+}
+
+/* n bytes of mutator data reclaimed. */
+static inline void mmb_acct_free(size_t n)
+{
+    mmb_metrics_g.live_bytes -= n;
+}
+
+/* The manager's hold on OS / system-allocator memory changed by delta. */
+static inline void mmb_acct_heap(int64_t delta)
+{
+    mmb_metrics_g.heap_bytes += (uint64_t)delta;
+    if (mmb_metrics_g.heap_bytes > mmb_metrics_g.peak_heap_bytes)
+        mmb_metrics_g.peak_heap_bytes = mmb_metrics_g.heap_bytes;
+}
+
+/* Whether holding `extra` more heap bytes would pass -o heap-limit. */
+static inline int mmb_heap_limit_exceeded(uint64_t extra)
+{
+    return mmb_metrics_g.heap_limit && mmb_metrics_g.heap_bytes + extra > mmb_metrics_g.heap_limit;
+}
+
+/* Out of memory under heap-limit (or the OS refused): print one clean line and
+ * exit the (child) process with status 3. Never returns. */
+void mmb_oom(const char *who, uint64_t wanted) __attribute__((noreturn));
+
+/* Summary statistics of the pause log and the timed region. */
+typedef struct mmb_pause_summary {
+    uint64_t count;
+    double total_ms, p50_ms, p90_ms, p99_ms, p999_ms, max_ms;
+} mmb_pause_summary;
+
+void mmb_pauses_summarise(mmb_pause_summary *out);
+/* Minimum mutator utilisation over windows of w_ms in the timed region. */
+double mmb_mmu(double w_ms);
+
+#endif

@@ -1,0 +1,172 @@
+/* tests/check_driver.c: the mmbench command line as a user meets it: bad
+ * invocations exit 2 with exactly one line on stderr and write no file; a good
+ * run writes a complete mmbench/1 document atomically. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "suites.h"
+
+#ifndef MMB_BUILDDIR
+#define MMB_BUILDDIR "."
+#endif
+
+static char dir[256];
+
+static void make_dir(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/mmb-driver-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Run mmbench with `args` inside the scratch dir; return its exit status and
+ * the number of lines it wrote on stderr. */
+static int run(const char *args, int *err_lines)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s/mmbench' %s >out.txt 2>err.txt", dir, MMB_BUILDDIR, args);
+    int ws = system(cmd);
+    char path[512];
+    snprintf(path, sizeof path, "%s/err.txt", dir);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    int c, lines = 0;
+    while ((c = fgetc(f)) != EOF)
+        lines += c == '\n';
+    fclose(f);
+    *err_lines = lines;
+    return WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+}
+
+static int exists(const char *name)
+{
+    char path[512];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return stat(path, &st) == 0;
+}
+
+#define RUN "run -w churn -c manual -o steps=1000 -o live=100 --out r.json "
+static const char *const bad_invocations[] = {
+    "",
+    "nosuch",
+    "run",
+    "run -c manual",
+    "run -w churn",
+    "run -w nosuch -c manual --out r.json",
+    "run -w churn -c nosuch --out r.json",
+    RUN "-a nosuch",
+    RUN "-o live=-5",
+    RUN "-o live=abc",
+    RUN "-o live=0",
+    RUN "-o nokey=1",
+    RUN "-o steps=1e3x",
+    RUN "-o steps=99999999999999999999999",
+    RUN "-o max-size=4Q",
+    RUN "-o max-size=-1K",
+    RUN "-o max-size=",
+    RUN "-o dist=gaussian",
+    RUN "-o live=5 -o live=6",
+    RUN "-o heap-limit=lots",
+    RUN "-o cap=10",
+    RUN "-o",
+    RUN "-r 0",
+    RUN "-r -1",
+    RUN "-r x",
+    RUN "--warmup -1",
+    RUN "--seed abc",
+    RUN "--format xml",
+    RUN "--bogus",
+    RUN "extra",
+    "run -w churn -c manual --out /nonexistent/dir/r.json",
+    "run -w churn -c manual --out ''",
+    "list --format yaml",
+};
+
+START_TEST(bad_invocation_exits_2_with_one_line)
+{
+    int lines;
+    int st = run(bad_invocations[_i], &lines);
+    ck_assert_msg(st == 2, "'%s' exited %d", bad_invocations[_i], st);
+    ck_assert_msg(lines == 1, "'%s' wrote %d lines on stderr", bad_invocations[_i], lines);
+    ck_assert_msg(!exists("r.json"), "'%s' wrote a file", bad_invocations[_i]);
+}
+END_TEST
+
+START_TEST(good_run_writes_complete_json)
+{
+    int lines;
+    ck_assert_int_eq(run(RUN "-r 3 --format json", &lines), 0);
+    ck_assert_int_eq(lines, 0);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && grep -q '\"schema\": \"mmbench/1\"' r.json && "
+             "test $(grep -c '\"verified\": true' r.json) -eq 3 && "
+             "grep -q '\"ci95_lo\"' r.json && ! ls r.json.tmp.* 2>/dev/null",
+             dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+START_TEST(csv_has_header_and_rows)
+{
+    int lines;
+    ck_assert_int_eq(run(RUN "-r 2 --format csv", &lines), 0);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && head -1 r.json | grep -q '^workload,collector,allocator,options,seed,rep,wall_ms' && "
+             "test $(wc -l < r.json) -eq 3",
+             dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+START_TEST(list_shows_tables)
+{
+    int lines;
+    ck_assert_int_eq(run("list", &lines), 0);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cd '%s' && grep -q 'churn' out.txt && grep -q 'pool' out.txt", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(run("list --format json", &lines), 0);
+}
+END_TEST
+
+START_TEST(failed_run_keeps_previous_file)
+{
+    int lines;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cd '%s' && echo previous > r.json", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(run(RUN "-o heap-limit=64K -o live=100000", &lines), 3);
+    ck_assert_int_eq(lines, 1);
+    snprintf(cmd, sizeof cmd, "cd '%s' && test \"$(cat r.json)\" = previous && ! ls r.json.tmp.* 2>/dev/null", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+Suite *make_driver_suite(void)
+{
+    Suite *s = suite_create("driver");
+    TCase *tc = tcase_create("cli");
+    tcase_add_checked_fixture(tc, make_dir, remove_dir);
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, bad_invocation_exits_2_with_one_line, 0,
+                        (int)(sizeof bad_invocations / sizeof bad_invocations[0]));
+    tcase_add_test(tc, good_run_writes_complete_json);
+    tcase_add_test(tc, csv_has_header_and_rows);
+    tcase_add_test(tc, list_shows_tables);
+    tcase_add_test(tc, failed_run_keeps_previous_file);
+    suite_add_tcase(s, tc);
+    return s;
+}

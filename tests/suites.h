@@ -1,0 +1,12 @@
+/* tests/suites.h: one Suite constructor per tests/check_<subsys>.c. */
+#ifndef MMB_TESTS_SUITES_H
+#define MMB_TESTS_SUITES_H
+
+#include <check.h>
+
+Suite *make_options_suite(void);
+Suite *make_stats_suite(void);
+Suite *make_alloc_suite(void);
+Suite *make_driver_suite(void);
+
+#endif
