@@ -13,6 +13,7 @@
 #include "registry.h"
 
 #define MAX_KV 64
+#define MAX_OUT 4
 #define MAX_REPEATS 1000
 #define MAX_WARMUP 100
 
@@ -51,7 +52,11 @@ static int parse_flags(int argc, char **argv, run_args *a, mmb_run_cfg *cfg)
         case 'W': a->warmup = optarg; break;
         case 'S': a->seed = optarg; break;
         case 'F': a->format = optarg; break;
-        case 'O': cfg->out = optarg; break;
+        case 'O':
+            if (cfg->nout == MAX_OUT)
+                return mmb_usage_error("too many --out files (at most %d)", MAX_OUT);
+            cfg->out[cfg->nout++] = optarg;
+            break;
         case 'o':
             if (a->nkv == MAX_KV)
                 return mmb_usage_error("too many -o options (at most %d)", MAX_KV);
@@ -166,64 +171,90 @@ static int parse_numbers(const run_args *a, mmb_run_cfg *cfg)
     return a->format ? pick_format(a->format, &cfg->format) : 0;
 }
 
-/* The output is written to a temporary file in the same directory and renamed
- * into place at the end: creating it now also proves --out is writable before
- * any work is done. */
-static int open_output(const mmb_run_cfg *cfg, char *tmp, size_t tmplen, FILE **f)
+/* A file's format: from its extension (.json, .csv, .txt), else --format. */
+static enum mmb_format format_of(const char *path, enum mmb_format dflt)
 {
-    *f = stdout;
-    if (!cfg->out)
-        return 0;
-    if (!*cfg->out)
-        return mmb_usage_error("--out: empty file name");
-    snprintf(tmp, tmplen, "%s.tmp.%ld", cfg->out, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd < 0 || !(*f = fdopen(fd, "w"))) {
-        if (fd >= 0)
-            close(fd);
-        return mmb_usage_error("--out: cannot write %s: %s", cfg->out, strerror(errno));
+    const char *dot = strrchr(path, '.');
+    if (dot && !strcmp(dot, ".json"))
+        return MMB_FMT_JSON;
+    if (dot && !strcmp(dot, ".csv"))
+        return MMB_FMT_CSV;
+    if (dot && !strcmp(dot, ".txt"))
+        return MMB_FMT_TEXT;
+    return dflt;
+}
+
+/* Each output is written to a temporary file in its own directory and
+ * renamed into place at the end: creating them now also proves every --out
+ * is writable before any work is done. */
+static int open_outputs(mmb_run_cfg *cfg, char tmp[][4096], FILE **f)
+{
+    for (int i = 0; i < cfg->nout; i++) {
+        const char *out = cfg->out[i];
+        int fd = -1;
+        if (*out) {
+            snprintf(tmp[i], 4096, "%s.tmp.%ld", out, (long)getpid());
+            fd = open(tmp[i], O_WRONLY | O_CREAT | O_EXCL, 0644);
+        }
+        if (fd < 0 || !(f[i] = fdopen(fd, "w"))) {
+            int e = *out ? errno : ENOENT;
+            if (fd >= 0)
+                close(fd);
+            for (int k = 0; k < i; k++)
+                fclose(f[k]), unlink(tmp[k]);
+            return mmb_usage_error("--out: cannot write '%s': %s", out, strerror(e));
+        }
     }
     return 0;
 }
 
-static int finish_output(const mmb_run_cfg *cfg, const char *tmp, FILE *f, int status)
+/* Close every output; rename all into place only if the run succeeded and
+ * every write did, otherwise remove them all (a previous file stays). */
+static int finish_outputs(const mmb_run_cfg *cfg, char tmp[][4096], FILE **f, int status)
 {
-    if (!cfg->out)
-        return fflush(f) == 0 ? status : MMB_EXIT_FAIL;
-    int bad = ferror(f) | (fclose(f) != 0);
-    if (status != MMB_EXIT_OK || bad) {
-        unlink(tmp);
-        if (bad)
-            fprintf(stderr, "mmbench: could not write %s\n", cfg->out);
-        return status != MMB_EXIT_OK ? status : MMB_EXIT_FAIL;
+    int bad = 0;
+    for (int i = 0; i < cfg->nout; i++)
+        bad |= ferror(f[i]) | (fclose(f[i]) != 0);
+    if (bad && status == MMB_EXIT_OK) {
+        fprintf(stderr, "mmbench: could not write the output files\n");
+        status = MMB_EXIT_FAIL;
     }
-    if (rename(tmp, cfg->out) != 0) {
-        fprintf(stderr, "mmbench: could not rename %s to %s: %s\n", tmp, cfg->out, strerror(errno));
-        unlink(tmp);
-        return MMB_EXIT_FAIL;
+    for (int i = 0; i < cfg->nout; i++) {
+        if (status == MMB_EXIT_OK && rename(tmp[i], cfg->out[i]) != 0) {
+            fprintf(stderr, "mmbench: could not rename %s: %s\n", tmp[i], strerror(errno));
+            status = MMB_EXIT_FAIL;
+        }
+        if (status != MMB_EXIT_OK)
+            unlink(tmp[i]);
     }
-    return MMB_EXIT_OK;
+    return status;
 }
 
 int mmb_cli_run(int argc, char **argv)
 {
     run_args a = {0};
     static mmb_run_cfg cfg;
+    static char tmp[MAX_OUT][4096];
+    FILE *f[MAX_OUT];
     memset(&cfg, 0, sizeof cfg);
     if (parse_flags(argc, argv, &a, &cfg) || pick_components(&a, &cfg) ||
-        apply_options(&a, &cfg) || parse_numbers(&a, &cfg))
+        apply_options(&a, &cfg) || parse_numbers(&a, &cfg) || open_outputs(&cfg, tmp, f))
         return MMB_EXIT_USAGE;
-    char tmp[4096];
-    FILE *f;
-    if (open_output(&cfg, tmp, sizeof tmp, &f))
-        return MMB_EXIT_USAGE;
-    mmb_run_install_signals(cfg.out ? tmp : NULL);
+    const char *tmps[MAX_OUT + 1] = {0};
+    for (int i = 0; i < cfg.nout; i++)
+        tmps[i] = tmp[i];
+    mmb_run_install_signals(tmps);
     mmb_result *res = calloc((size_t)cfg.repeats, sizeof *res);
-    if (!res)
-        return finish_output(&cfg, tmp, f, MMB_EXIT_FAIL);
-    int status = mmb_run_all(&cfg, res);
-    if (status == MMB_EXIT_OK)
-        mmb_report_write(f, &cfg, res, cfg.repeats);
+    int status = res ? mmb_run_all(&cfg, res) : MMB_EXIT_FAIL;
+    if (status == MMB_EXIT_OK) {
+        for (int i = 0; i < cfg.nout; i++)
+            mmb_report_write(f[i], format_of(cfg.out[i], cfg.format), &cfg, res, cfg.repeats);
+        if (!cfg.nout)
+            mmb_report_write(stdout, cfg.format, &cfg, res, cfg.repeats);
+    }
     free(res);
-    return finish_output(&cfg, tmp, f, status);
+    status = finish_outputs(&cfg, tmp, f, status);
+    if (fflush(stdout) != 0 && status == MMB_EXIT_OK)
+        status = MMB_EXIT_FAIL;
+    return status;
 }

@@ -73,7 +73,8 @@ typedef struct mmb_run_cfg {
     int repeats, warmup;
     uint64_t seed;
     enum mmb_format format;
-    const char *out;           /* NULL: stdout */
+    const char *out[4];        /* --out files (format by extension); none: stdout */
+    int nout;
 } mmb_run_cfg;
 
 int mmb_cli_list(int argc, char **argv);
@@ -84,11 +85,12 @@ int mmb_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Run every repetition in its own child; results[] has cfg->repeats entries.
  * Returns an exit status (0 when every repetition succeeded). */
 int mmb_run_all(const mmb_run_cfg *cfg, mmb_result *results);
-/* Arrange for SIGINT/SIGTERM to reap children and remove `tmp_path`. */
-void mmb_run_install_signals(const char *tmp_path);
+/* Arrange for SIGINT/SIGTERM to reap children and remove the NULL-terminated
+ * list of temporary output files. */
+void mmb_run_install_signals(const char *const *tmp_paths);
 
 /* Output. */
-void mmb_report_write(FILE *f, const mmb_run_cfg *cfg, const mmb_result *res, int n);
+void mmb_report_write(FILE *f, enum mmb_format fmt, const mmb_run_cfg *cfg, const mmb_result *res, int n);
 const char *mmb_alloc_label(const mmb_run_cfg *cfg);
 
 /* The summary of one metric across repetitions. */

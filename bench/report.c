@@ -227,11 +227,11 @@ static void write_text(FILE *f, const mmb_run_cfg *cfg, const mmb_result *res, i
     fprintf(f, "  verified: %s\n", "yes");
 }
 
-void mmb_report_write(FILE *f, const mmb_run_cfg *cfg, const mmb_result *res, int n)
+void mmb_report_write(FILE *f, enum mmb_format fmt, const mmb_run_cfg *cfg, const mmb_result *res, int n)
 {
-    if (cfg->format == MMB_FMT_JSON)
+    if (fmt == MMB_FMT_JSON)
         write_json(f, cfg, res, n);
-    else if (cfg->format == MMB_FMT_CSV)
+    else if (fmt == MMB_FMT_CSV)
         write_csv(f, cfg, res, n);
     else
         write_text(f, cfg, res, n);

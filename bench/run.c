@@ -19,7 +19,7 @@
 const double mmb_mmu_windows_ms[MMB_MMU_WINDOWS] = {1, 10, 100};
 
 static volatile sig_atomic_t child_pid;
-static const char *tmp_to_remove;
+static const char *tmp_to_remove[8];
 
 /* SIGINT/SIGTERM: stop the child, remove the partial output, and leave with
  * 128+signal; only async-signal-safe calls here. */
@@ -29,14 +29,15 @@ static void on_signal(int sig)
         kill(child_pid, SIGKILL);
         waitpid(child_pid, NULL, 0);
     }
-    if (tmp_to_remove)
-        unlink(tmp_to_remove);
+    for (int i = 0; tmp_to_remove[i]; i++)
+        unlink(tmp_to_remove[i]);
     _exit(128 + sig);
 }
 
-void mmb_run_install_signals(const char *tmp_path)
+void mmb_run_install_signals(const char *const *tmp_paths)
 {
-    tmp_to_remove = tmp_path;
+    for (int i = 0; i < 7 && tmp_paths[i]; i++)
+        tmp_to_remove[i] = tmp_paths[i];
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

@@ -147,10 +147,10 @@ static uint64_t freelist_release_under(mmb_alloc *a, int cap)
     uint64_t held = a->st.held_bytes;
     for (int i = 0; i < 5; i++)
         mmb_alloc_free(a, p[i], 100);
-    /* LIFO: the last block freed is the first handed out again */
+    /* LIFO: the last block cached is the first handed out again */
     if (cap > 0) {
         void *q = mmb_alloc_alloc(a, 112);
-        ck_assert_ptr_eq(q, p[4]);
+        ck_assert_ptr_eq(q, p[cap < 5 ? cap - 1 : 4]);
         mmb_alloc_free(a, q, 112);
     }
     return held - a->st.held_bytes;
@@ -382,8 +382,9 @@ END_TEST
 
 /* ---- stress against a shadow model (loop index = kind) ---- */
 
-#define STRESS_SLOTS 4096
-#define STRESS_MAX_SIZE 1024
+#define STRESS_MAX_LIVE 32768    /* blocks live at most */
+#define STRESS_MAX_SIZE 1024      /* bytes: requests are 0..this */
+#define STRESS_PHASE_OPS 50000    /* ops per grow or shrink phase */
 
 typedef struct stress_slot {
     unsigned char *p;
@@ -431,44 +432,67 @@ static void stress_free(mmb_alloc *a, stress_slot *s, unsigned char *ref)
         ck_abort_msg("%s: block %llu (%zu bytes at %p) was overwritten", mmb_alloc_kind_name(a->kind),
                      (unsigned long long)s->id, s->n, (void *)s->p);
     mmb_alloc_free(a, s->p, s->n);
-    s->p = NULL;
 }
 
-/* Random slots: an empty one is filled with a block of random size, a full
- * one is checked and freed. live_bytes must track the model exactly. */
+/* Whether op should allocate. Phases of STRESS_PHASE_OPS cycle through
+ * grow (3 allocations in 4), shrink (1 in 4), grow, drain (none), so that
+ * pool arenas fill, empty, go back to the OS and are mapped again. */
+static int stress_wants_alloc(mmb_rng *r, long op, size_t nlive)
+{
+    static const unsigned alloc_in_4[] = {3, 1, 3, 0};
+    if (nlive == 0)
+        return 1;
+    if (nlive == STRESS_MAX_LIVE)
+        return 0;
+    return mmb_rng_below(r, 4) < alloc_in_4[(op / STRESS_PHASE_OPS) % 4];
+}
+
+static void stress_check(const mmb_alloc *a, long op, uint64_t model)
+{
+    if (a->st.live_bytes != model || a->st.held_bytes < a->st.live_bytes)
+        ck_abort_msg("%s: op %ld: live %llu, model %llu, held %llu", mmb_alloc_kind_name(a->kind), op,
+                     (unsigned long long)a->st.live_bytes, (unsigned long long)model,
+                     (unsigned long long)a->st.held_bytes);
+}
+
+/* The shadow model: a dense array of live blocks with their size and
+ * pattern. An allocation appends a block of random size; a free checks and
+ * frees a random live block. live_bytes must track the model exactly. */
 static void stress_run(mmb_alloc_kind kind, long ops)
 {
-    stress_slot *slots = calloc(STRESS_SLOTS, sizeof *slots);
+    stress_slot *live = calloc(STRESS_MAX_LIVE, sizeof *live);
     unsigned char *ref = malloc(4 * STRESS_MAX_SIZE);
+    size_t nlive = 0;
+    uint64_t model = 0, returned_seen = 0;
     mmb_rng r;
     mmb_alloc a;
-    uint64_t model = 0;
     mmb_rng_seed(&r, 42 + (uint64_t)kind);
     init_kind(&a, kind);
     for (long op = 0; op < ops; op++) {
-        stress_slot *s = &slots[mmb_rng_below(&r, STRESS_SLOTS)];
-        if (s->p) {
+        if (stress_wants_alloc(&r, op, nlive)) {
+            stress_alloc(&a, &live[nlive], &r, (uint64_t)op);
+            model += live[nlive++].n;
+        } else {
+            stress_slot *s = &live[mmb_rng_below(&r, nlive)];
             model -= s->n;
             stress_free(&a, s, ref);
-        } else {
-            stress_alloc(&a, s, &r, (uint64_t)op);
-            model += s->n;
+            *s = live[--nlive];
         }
-        if (a.st.live_bytes != model || a.st.held_bytes < a.st.live_bytes)
-            ck_abort_msg("%s: op %ld: live %llu, model %llu, held %llu", mmb_alloc_kind_name(kind), op,
-                         (unsigned long long)a.st.live_bytes, (unsigned long long)model,
-                         (unsigned long long)a.st.held_bytes);
+        stress_check(&a, op, model);
+        if (op == ops / 2)
+            returned_seen = a.st.returned_bytes;
     }
-    for (int i = 0; i < STRESS_SLOTS; i++)
-        if (slots[i].p)
-            stress_free(&a, &slots[i], ref);
+    if (kind == MMB_ALLOC_POOL)
+        ck_assert_uint_gt(returned_seen, 0); /* the phases did drain arenas */
+    while (nlive)
+        stress_free(&a, &live[--nlive], ref);
     ck_assert_uint_eq(a.st.live_bytes, 0);
     ck_assert_uint_eq(a.st.allocs, a.st.frees);
     if (kind == MMB_ALLOC_POOL)
         ck_assert_uint_le(a.st.arenas, 1);
     mmb_alloc_destroy(&a);
     ck_assert_uint_eq(a.st.held_bytes, 0);
-    free(slots);
+    free(live);
     free(ref);
 }
 

@@ -121,11 +121,11 @@ END_TEST
 START_TEST(csv_has_header_and_rows)
 {
     int lines;
-    ck_assert_int_eq(run(RUN "-r 2 --format csv", &lines), 0);
+    ck_assert_int_eq(run("run -w churn -c manual -o steps=1000 -o live=100 -r 2 --out r.csv --out r.json", &lines), 0);
     char cmd[512];
     snprintf(cmd, sizeof cmd,
-             "cd '%s' && head -1 r.json | grep -q '^workload,collector,allocator,options,seed,rep,wall_ms' && "
-             "test $(wc -l < r.json) -eq 3",
+             "cd '%s' && head -1 r.csv | grep -q '^workload,collector,allocator,options,seed,rep,wall_ms' && "
+             "test $(wc -l < r.csv) -eq 3 && grep -q mmbench/1 r.json",
              dir);
     ck_assert_int_eq(system(cmd), 0);
 }
@@ -148,7 +148,7 @@ START_TEST(failed_run_keeps_previous_file)
     char cmd[512];
     snprintf(cmd, sizeof cmd, "cd '%s' && echo previous > r.json", dir);
     ck_assert_int_eq(system(cmd), 0);
-    ck_assert_int_eq(run(RUN "-o heap-limit=64K -o live=100000", &lines), 3);
+    ck_assert_int_eq(run("run -w churn -c manual -o steps=1000 -o live=100000 -o heap-limit=64K --out r.json", &lines), 3);
     ck_assert_int_eq(lines, 1);
     snprintf(cmd, sizeof cmd, "cd '%s' && test \"$(cat r.json)\" = previous && ! ls r.json.tmp.* 2>/dev/null", dir);
     ck_assert_int_eq(system(cmd), 0);

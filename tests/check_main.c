@@ -12,6 +12,7 @@ static const suite_fn suites[] = {
     make_stats_suite,
     make_alloc_suite,
     make_driver_suite,
+    make_rc_suite,
 };
 
 int main(void)

@@ -8,5 +8,6 @@ Suite *make_options_suite(void);
 Suite *make_stats_suite(void);
 Suite *make_alloc_suite(void);
 Suite *make_driver_suite(void);
+Suite *make_rc_suite(void);
 
 #endif

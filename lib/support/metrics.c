@@ -75,10 +75,8 @@ void mmb_pause_log_push(uint64_t start_ns, uint64_t end_ns, mmb_pause_kind kind)
 void mmb_oom(const char *who, uint64_t wanted)
 {
     if (mmb_metrics_g.heap_limit)
-        fprintf(stderr, "mmbench: out of memory: %s needs %llu more bytes beyond heap-limit=%llu "
-                "(holding %llu)\n", who, (unsigned long long)wanted,
-                (unsigned long long)mmb_metrics_g.heap_limit,
-                (unsigned long long)mmb_metrics_g.heap_bytes);
+        fprintf(stderr, "mmbench: out of memory: %s needs %llu more bytes beyond heap-limit=%llu\n",
+                who, (unsigned long long)wanted, (unsigned long long)mmb_metrics_g.heap_limit);
     else
         fprintf(stderr, "mmbench: out of memory: %s could not get %llu bytes from the system\n",
                 who, (unsigned long long)wanted);

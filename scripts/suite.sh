@@ -1,0 +1,35 @@
+#!/bin/sh
+# scripts/suite.sh MMBENCH SRCDIR OUTDIR: the default suite (`make bench`).
+# Runs every configuration of scripts/suite.list with 5 repetitions, writes
+# OUTDIR/<workload>-<collector>-<allocator>.json (mmbench/1) and .csv, merges
+# the CSVs into OUTDIR/results.csv, and prints a table of medians.
+# MMB_REPEATS and MMB_SUITE (another list file) override the defaults.
+set -eu
+mmbench=$1 srcdir=$2 out=$3
+repeats=${MMB_REPEATS:-5}
+list=${MMB_SUITE:-$srcdir/scripts/suite.list}
+mkdir -p "$out"
+rm -f "$out"/*.json "$out"/*.csv
+status=0
+grep -v '^[[:space:]]*\(#\|$\)' "$list" > "$out/.configs"
+while read -r wl gc al opts; do
+    name="$wl-$gc-$al"
+    set -- run -w "$wl" -c "$gc" -r "$repeats" --warmup 1
+    [ "$al" = own ] || set -- "$@" -a "$al"
+    for kv in $opts; do [ "$kv" = - ] || set -- "$@" -o "$kv"; done
+    printf '%-34s ' "$name" >&2
+    if "$mmbench" "$@" --out "$out/$name.json" --out "$out/$name.csv"; then
+        echo ok >&2
+    else
+        echo "FAILED (exit $?)" >&2
+        status=1
+    fi
+done < "$out/.configs"
+rm -f "$out/.configs"
+first=1
+for f in "$out"/*-*.csv; do
+    [ -f "$f" ] || continue
+    if [ $first = 1 ]; then cat "$f"; first=0; else tail -n +2 "$f"; fi
+done > "$out/results.csv"
+sh "$srcdir/scripts/medians.sh" "$out/results.csv"
+exit $status
