@@ -21,7 +21,7 @@ typedef struct run_args {
     const char *workload, *collector, *alloc, *format;
     const char *kv[MAX_KV];
     int nkv;
-    const char *repeats, *warmup, *seed;
+    const char *repeats, *warmup, *seed, *rss_sample;
 } run_args;
 
 static const struct option long_opts[] = {
@@ -34,6 +34,10 @@ static const struct option long_opts[] = {
     {"seed", required_argument, NULL, 'S'},
     {"format", required_argument, NULL, 'F'},
     {"out", required_argument, NULL, 'O'},
+    {"mmu-curve", required_argument, NULL, 'M'},
+    {"pause-log", required_argument, NULL, 'P'},
+    {"rss-sample", required_argument, NULL, 'R'},
+    {"rss-file", required_argument, NULL, 'T'},
     {NULL, 0, NULL, 0},
 };
 
@@ -52,6 +56,10 @@ static int parse_flags(int argc, char **argv, run_args *a, mmb_run_cfg *cfg)
         case 'W': a->warmup = optarg; break;
         case 'S': a->seed = optarg; break;
         case 'F': a->format = optarg; break;
+        case 'M': cfg->mmu_curve = optarg; break;
+        case 'P': cfg->pause_log = optarg; break;
+        case 'R': a->rss_sample = optarg; break;
+        case 'T': cfg->rss_file = optarg; break;
         case 'O':
             if (cfg->nout == MAX_OUT)
                 return mmb_usage_error("too many --out files (at most %d)", MAX_OUT);
@@ -168,7 +176,53 @@ static int parse_numbers(const run_args *a, mmb_run_cfg *cfg)
             return MMB_EXIT_USAGE;
         cfg->seed = (uint64_t)v;
     }
+    if (a->rss_sample) {
+        if (parse_count("--rss-sample", a->rss_sample, 1, 60000, &v))
+            return MMB_EXIT_USAGE;
+        cfg->rss_sample_ms = (double)v;
+    }
     return a->format ? pick_format(a->format, &cfg->format) : 0;
+}
+
+/* --rss-sample without --rss-file writes next to the first --out
+ * (r.json -> r.rss.dat), or ./rss.dat. */
+static void default_rss_file(mmb_run_cfg *cfg)
+{
+    static char path[4096];
+    if (cfg->rss_sample_ms <= 0 || cfg->rss_file)
+        return;
+    if (!cfg->nout) {
+        cfg->rss_file = "rss.dat";
+        return;
+    }
+    snprintf(path, sizeof path, "%s", cfg->out[0]);
+    char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    if (dot && (!slash || dot > slash))
+        *dot = 0;
+    strncat(path, ".rss.dat", sizeof path - strlen(path) - 1);
+    cfg->rss_file = path;
+}
+
+/* The series files are written by a child as FILE.tmp.<our pid>: create each
+ * now to prove it can be written, before any work is done. */
+static int check_series_files(mmb_run_cfg *cfg, char tmp[][4096], const char **tmps, int *nt)
+{
+    const char *paths[3] = {cfg->mmu_curve, cfg->pause_log, cfg->rss_file};
+    for (int i = 0; i < 3; i++) {
+        if (!paths[i])
+            continue;
+        snprintf(tmp[i], 4096, "%s.tmp.%ld", paths[i], (long)getpid());
+        int fd = *paths[i] ? open(tmp[i], O_WRONLY | O_CREAT | O_TRUNC, 0644) : -1;
+        if (fd < 0) {
+            int e = *paths[i] ? errno : ENOENT;
+            for (int k = 0; k < *nt; k++)
+                unlink(tmps[k]);
+            return mmb_usage_error("cannot write '%s': %s", paths[i], strerror(e));
+        }
+        close(fd);
+        tmps[(*nt)++] = tmp[i];
+    }
+    return 0;
 }
 
 /* A file's format: from its extension (.json, .csv, .txt), else --format. */
@@ -234,15 +288,23 @@ int mmb_cli_run(int argc, char **argv)
 {
     run_args a = {0};
     static mmb_run_cfg cfg;
-    static char tmp[MAX_OUT][4096];
+    static char tmp[MAX_OUT][4096], stmp[3][4096];
     FILE *f[MAX_OUT];
+    const char *tmps[MAX_OUT + 4] = {0};
+    int nt = 0;
     memset(&cfg, 0, sizeof cfg);
     if (parse_flags(argc, argv, &a, &cfg) || pick_components(&a, &cfg) ||
-        apply_options(&a, &cfg) || parse_numbers(&a, &cfg) || open_outputs(&cfg, tmp, f))
+        apply_options(&a, &cfg) || parse_numbers(&a, &cfg))
         return MMB_EXIT_USAGE;
-    const char *tmps[MAX_OUT + 1] = {0};
+    default_rss_file(&cfg);
+    if (check_series_files(&cfg, stmp, tmps, &nt))
+        return MMB_EXIT_USAGE;
+    if (open_outputs(&cfg, tmp, f)) {
+        mmb_series_finish(&cfg, 0);
+        return MMB_EXIT_USAGE;
+    }
     for (int i = 0; i < cfg.nout; i++)
-        tmps[i] = tmp[i];
+        tmps[nt++] = tmp[i];
     mmb_run_install_signals(tmps);
     mmb_result *res = calloc((size_t)cfg.repeats, sizeof *res);
     int status = res ? mmb_run_all(&cfg, res) : MMB_EXIT_FAIL;
@@ -254,6 +316,7 @@ int mmb_cli_run(int argc, char **argv)
     }
     free(res);
     status = finish_outputs(&cfg, tmp, f, status);
+    mmb_series_finish(&cfg, status == MMB_EXIT_OK);
     if (fflush(stdout) != 0 && status == MMB_EXIT_OK)
         status = MMB_EXIT_FAIL;
     return status;

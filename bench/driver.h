@@ -75,6 +75,10 @@ typedef struct mmb_run_cfg {
     enum mmb_format format;
     const char *out[4];        /* --out files (format by extension); none: stdout */
     int nout;
+    const char *mmu_curve;     /* --mmu-curve FILE: bounded MMU curve of repetition 0 */
+    const char *pause_log;     /* --pause-log FILE: every pause of repetition 0 */
+    const char *rss_file;      /* where --rss-sample writes */
+    double rss_sample_ms;      /* --rss-sample MS; 0 = off */
 } mmb_run_cfg;
 
 int mmb_cli_list(int argc, char **argv);
@@ -88,6 +92,12 @@ int mmb_run_all(const mmb_run_cfg *cfg, mmb_result *results);
 /* Arrange for SIGINT/SIGTERM to reap children and remove the NULL-terminated
  * list of temporary output files. */
 void mmb_run_install_signals(const char *const *tmp_paths);
+
+/* Time series of repetition 0 (bench/series.c). */
+void mmb_series_start(const mmb_run_cfg *cfg);
+void mmb_series_stop(void);
+int mmb_series_write(const mmb_run_cfg *cfg);
+void mmb_series_finish(const mmb_run_cfg *cfg, int ok);
 
 /* Output. */
 void mmb_report_write(FILE *f, enum mmb_format fmt, const mmb_run_cfg *cfg, const mmb_result *res, int n);

@@ -9,7 +9,8 @@
 static const char usage[] =
     "usage: mmbench list [--format text|json]\n"
     "       mmbench run -w WORKLOAD -c COLLECTOR [-a ALLOCATOR] [-o KEY=VALUE]... [-r REPEATS]\n"
-    "                   [--warmup N] [--seed N] [--format text|json|csv] [--out FILE]\n"
+    "                   [--warmup N] [--seed N] [--format text|json|csv] [--out FILE]...\n"
+    "                   [--mmu-curve FILE] [--pause-log FILE] [--rss-sample MS [--rss-file FILE]]\n"
     "       mmbench compare A.json B.json\n"
     "exit status: 0 ok, 1 verification failed or internal error, 2 usage error,\n"
     "             3 heap-limit exceeded\n";

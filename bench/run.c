@@ -85,12 +85,20 @@ static void child(const mmb_run_cfg *cfg, int rep, int fd)
         a = &alloc;
     }
     mmb_run_ctx ctx = {&cfg->opts, a, cfg->seed};
+    if (rep == 0)
+        mmb_series_start(cfg);
     int rc = mmb_registry_entry(cfg->workload, cfg->collector)(&ctx);
+    if (rep == 0)
+        mmb_series_stop();
     mmb_result r;
     memset(&r, 0, sizeof r);
     r.rep = rep;
     r.verified = rc == MMB_WL_OK;
     fill_result(&r, a);
+    if (rep == 0 && mmb_series_write(cfg) != 0) {
+        fprintf(stderr, "mmbench: could not write a time-series file\n");
+        _exit(MMB_EXIT_FAIL);
+    }
     if (write(fd, &r, sizeof r) != (ssize_t)sizeof r)
         _exit(MMB_EXIT_FAIL);
     if (!r.verified)

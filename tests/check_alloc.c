@@ -213,6 +213,7 @@ START_TEST(t_pool_arena_return)
     shuffle(&r, v, n);
     for (size_t i = 0; i < n; i++)
         mmb_alloc_free(&a, v[i], 512);
+    ck_assert_int_eq(mmb_pool_verify(&a), 0);
     ck_assert_uint_eq(a.st.arenas, 1);
     ck_assert_uint_eq(a.st.held_bytes, MMB_ARENA_SIZE);
     ck_assert_uint_eq(a.st.returned_bytes, 3 * MMB_ARENA_SIZE);
@@ -223,9 +224,13 @@ START_TEST(t_pool_arena_return)
     ck_assert_uint_eq(a.st.arenas, 1);
     v[BLOCKS_PER_ARENA_512] = mmb_alloc_alloc(&a, 512);
     ck_assert_uint_eq(a.st.arenas, 2);
-    for (size_t i = 0; i <= BLOCKS_PER_ARENA_512; i++)
+    /* an arena that empties while another is in use is kept as the spare */
+    for (size_t i = 0; i < BLOCKS_PER_ARENA_512; i++)
         mmb_alloc_free(&a, v[i], 512);
+    ck_assert_uint_eq(a.st.arenas, 2);
+    mmb_alloc_free(&a, v[BLOCKS_PER_ARENA_512], 512);
     ck_assert_uint_eq(a.st.arenas, 1);
+    ck_assert_uint_eq(a.st.returned_bytes, 4 * MMB_ARENA_SIZE);
     mmb_alloc_destroy(&a);
     ck_assert_uint_eq(a.st.held_bytes, 0);
     free(v);
@@ -254,6 +259,7 @@ START_TEST(t_pool_arena_return_mixed)
         sz[j] = sz[i - 1];
     }
     mmb_alloc_free(&a, v[0], sz[0]);
+    ck_assert_int_eq(mmb_pool_verify(&a), 0);
     ck_assert_uint_eq(a.st.live_bytes, 0);
     ck_assert_uint_eq(a.st.arenas, 1);
     ck_assert_uint_eq(a.st.held_bytes, MMB_ARENA_SIZE);
@@ -281,6 +287,7 @@ START_TEST(t_pool_prefers_fullest_arena)
         mmb_alloc_free(&a, v[i], 512);
     for (size_t i = 0; i < 10 * BLOCKS_PER_POOL_512; i++)
         mmb_alloc_free(&a, v[BLOCKS_PER_ARENA_512 + i], 512);
+    ck_assert_int_eq(mmb_pool_verify(&a), 0);
     ck_assert_uint_eq(arena_a->nfreepools, 5);
     ck_assert_uint_eq(arena_b->nfreepools, 10);
     for (size_t i = 0; i < 5 * BLOCKS_PER_POOL_16; i++) {
@@ -290,6 +297,7 @@ START_TEST(t_pool_prefers_fullest_arena)
     void *p = mmb_alloc_alloc(&a, 16);
     ck_assert_ptr_eq(mmb_pool_of(p)->arena, arena_b);
     ck_assert_uint_eq(a.st.arenas, 2);
+    ck_assert_int_eq(mmb_pool_verify(&a), 0);
     mmb_alloc_destroy(&a);
     free(v);
 }
@@ -385,6 +393,7 @@ END_TEST
 #define STRESS_MAX_LIVE 32768    /* blocks live at most */
 #define STRESS_MAX_SIZE 1024      /* bytes: requests are 0..this */
 #define STRESS_PHASE_OPS 50000    /* ops per grow or shrink phase */
+#define STRESS_VERIFY_EVERY 1009  /* ops between pool consistency checks */
 
 typedef struct stress_slot {
     unsigned char *p;
@@ -479,6 +488,8 @@ static void stress_run(mmb_alloc_kind kind, long ops)
             *s = live[--nlive];
         }
         stress_check(&a, op, model);
+        if (kind == MMB_ALLOC_POOL && op % STRESS_VERIFY_EVERY == 0)
+            ck_assert_int_eq(mmb_pool_verify(&a), 0);
         if (op == ops / 2)
             returned_seen = a.st.returned_bytes;
     }

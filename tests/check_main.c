@@ -12,7 +12,9 @@ static const suite_fn suites[] = {
     make_stats_suite,
     make_alloc_suite,
     make_driver_suite,
+    make_oracle_suite,
     make_rc_suite,
+    make_tracing_suite,
 };
 
 int main(void)

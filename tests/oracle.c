@@ -56,8 +56,7 @@
 #define CHAIN_MAX 64      /* objects in a chain built by one operation */
 #define RING_MAX 8        /* objects in a ring built by one operation */
 #define REACH_TARGET 2500 /* reachable objects above which creating ops release instead */
-#define SCAN_MAX 4096     /* largest structure the owned-alone test examines */
-#define ERR_PREFIX_MAX 96 /* bytes of err used by "collector seed op:" */
+#define SCAN_MAX 4096     /* largest structure the owned-alone test examines (not manual) */
 
 extern const mmb_gc_desc MMB_CAT(mmb_gc_desc_, MMB_GC_ID);
 
@@ -106,6 +105,7 @@ typedef struct oracle {
     idstack work, scan;
     uint32_t epoch;
     size_t reachable; /* as of the last verification */
+    size_t max_reachable, verifications, disposals, skipped;
     long op;
     char *err;
     size_t errlen;
@@ -119,11 +119,6 @@ typedef struct ref {
 
 /* ---- failures --------------------------------------------------------- */
 
-static void fail_to(char *err, size_t errlen, const char *fmt, va_list ap)
-{
-    vsnprintf(err, errlen, fmt, ap);
-}
-
 static void __attribute__((format(printf, 2, 3))) fail(oracle *o, const char *fmt, ...)
 {
     if (o->failed)
@@ -135,7 +130,7 @@ static void __attribute__((format(printf, 2, 3))) fail(oracle *o, const char *fm
         return;
     va_list ap;
     va_start(ap, fmt);
-    fail_to(o->err + n, o->errlen - (size_t)n, fmt, ap);
+    vsnprintf(o->err + n, o->errlen - (size_t)n, fmt, ap);
     va_end(ap);
 }
 
@@ -144,7 +139,7 @@ static int __attribute__((format(printf, 3, 4))) fail_plain(char *err, size_t er
 {
     va_list ap;
     va_start(ap, fmt);
-    fail_to(err, errlen, fmt, ap);
+    vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -318,7 +313,8 @@ static void model_set_edge(oracle *o, uint32_t a, uint32_t j, uint32_t id)
 /* Whether the structure reachable from id is referenced only by the one
  * reference about to be released: then the counts of its members add up to
  * its inner edges plus one. Leaves the structure in o->scan, its members
- * marked with the current epoch. Structures past SCAN_MAX count as shared. */
+ * marked with the current epoch. Outside manual, structures past SCAN_MAX
+ * count as shared (the test is only an opportunity to dispose there). */
 static int owned_alone(oracle *o, uint32_t id)
 {
     uint64_t counts = 0, edges = 0;
@@ -333,7 +329,7 @@ static int owned_alone(oracle *o, uint32_t id)
             uint32_t c = x->edge[j];
             edges += c != 0;
             if (c && o->m[c].seen != o->epoch) {
-                if (o->scan.n == SCAN_MAX)
+                if (!OWNED_ONLY && o->scan.n == SCAN_MAX)
                     return 0;
                 o->m[c].seen = o->epoch;
                 idstack_push(&o->scan, c);
@@ -521,6 +517,9 @@ static void verify(oracle *o, int full)
         return;
     check_distinct(o);
     o->reachable = o->scan.n;
+    o->verifications++;
+    if (o->reachable > o->max_reachable)
+        o->max_reachable = o->reachable;
     if (!o->failed)
         check_reachable_count(o, full);
 }
@@ -529,7 +528,8 @@ static void verify(oracle *o, int full)
 static void check_live_count(oracle *o)
 {
     size_t live = mmb_live_objects(o->h);
-    int exact = OWNED_ONLY || (o->cfg->flags & MMB_ORACLE_RC && o->cfg->flags & MMB_ORACLE_LEAKS_CYCLES);
+    unsigned rc_leaky = MMB_ORACLE_RC | MMB_ORACLE_LEAKS_CYCLES;
+    int exact = OWNED_ONLY || (o->cfg->flags & rc_leaky) == rc_leaky;
     if (exact && live != o->nalive)
         fail(o, "mmb_live_objects %zu, model holds %u", live, o->nalive);
     else if ((o->cfg->flags & MMB_ORACLE_RC) && live > o->nalive)
@@ -562,26 +562,42 @@ static int release_handle(oracle *o, int i, int try_dispose)
     return 1;
 }
 
-/* The same for slot j of a (rooted by the caller or reachable from a handle).
- * `keep` is an id the caller stores next: what is disposed must not hold it. */
-static int release_slot(oracle *o, ref a, uint32_t j, int try_dispose, uint32_t keep)
+/* Whether slot j of a may be disposed of: what it holds is referenced by
+ * that slot alone (so a is not inside it) and does not hold `keep`, which the
+ * caller stores next. Leaves the structure in o->scan. */
+static int slot_owned_alone(oracle *o, ref a, uint32_t j, uint32_t keep)
 {
     uint32_t old = o->m[a.id].edge[j];
-    if (!old)
-        return 1;
-    int alone = (OWNED_ONLY || try_dispose) && owned_alone(o, old) && !in_scan(o, keep);
-    if (OWNED_ONLY && !alone)
-        return 0;
-    if (alone)
-        mmb_dispose_slot(o->h, a.p, j);
-    else
-        mmb_store(o->h, a.p, j, NULL);
+    return old && owned_alone(o, old) && !in_scan(o, a.id) && !in_scan(o, keep);
+}
+
+/* Dispose of slot j of a, right after slot_owned_alone() said yes. */
+static void dispose_slot(oracle *o, ref a, uint32_t j)
+{
+    mmb_dispose_slot(o->h, a.p, j);
     if (OWNED_ONLY) {
         model_dispose_scan(o);
         o->m[a.id].edge[j] = 0;
     } else {
         model_set_edge(o, a.id, j, 0);
     }
+}
+
+/* Empty slot j of a before a new object goes there: dispose of what it holds
+ * when the slot owns it alone (always tried under manual, else sometimes),
+ * else store NULL. Under manual a shared subtree cannot be given up: 0. */
+static int clear_slot(oracle *o, ref a, uint32_t j)
+{
+    if (!o->m[a.id].edge[j])
+        return 1;
+    if ((OWNED_ONLY || chance(o, 30)) && slot_owned_alone(o, a, j, 0)) {
+        dispose_slot(o, a, j);
+        return 1;
+    }
+    if (OWNED_ONLY)
+        return 0;
+    mmb_store(o->h, a.p, j, NULL);
+    model_set_edge(o, a.id, j, 0);
     return 1;
 }
 
@@ -651,7 +667,7 @@ static void op_new_slot(oracle *o)
     int direct = a.p == o->hv[p];
     if (!direct)
         tmp_root(o, a.p);
-    if (release_slot(o, a, j, chance(o, 30), 0))
+    if (clear_slot(o, a, j))
         new_into_slot(o, direct ? &o->hv[p] : &o->tmp, a.id, j, 0);
     if (!direct)
         tmp_unroot(o);
@@ -669,8 +685,13 @@ static void op_store(oracle *o)
     ref b = q < 0 || chance(o, 15) ? (ref){0, NULL} : walk(o, q, below(o, WALK_MAX + 1));
     if (o->failed)
         return;
-    if ((OWNED_ONLY || chance(o, 20)) && !release_slot(o, a, j, 1, b.id))
-        return;
+    if (o->m[a.id].edge[j] && (OWNED_ONLY || chance(o, 20))) {
+        /* never store NULL first: under rc that could free b */
+        if (slot_owned_alone(o, a, j, b.id))
+            dispose_slot(o, a, j);
+        else if (OWNED_ONLY)
+            return;
+    }
     mmb_store(o->h, a.p, j, b.p);
     model_set_edge(o, a.id, j, b.id);
 }
@@ -686,7 +707,7 @@ static void op_load(oracle *o)
     if (!a.id || !o->m[a.id].nslots)
         return;
     uint32_t j = below(o, o->m[a.id].nslots), c = o->m[a.id].edge[j];
-    if (!c || (OWNED_ONLY && !owned_alone(o, c)))
+    if (!c || (OWNED_ONLY && !slot_owned_alone(o, a, j, 0)))
         return;
     mmb_assign(o->h, &o->hv[q], mmb_load(a.p, j));
     model_set_handle(o, q, c);

@@ -8,6 +8,8 @@ Suite *make_options_suite(void);
 Suite *make_stats_suite(void);
 Suite *make_alloc_suite(void);
 Suite *make_driver_suite(void);
+Suite *make_oracle_suite(void);
 Suite *make_rc_suite(void);
+Suite *make_tracing_suite(void);
 
 #endif

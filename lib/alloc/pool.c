@@ -333,3 +333,70 @@ void mmb_pool_destroy(mmb_alloc *a)
     free(s);
     a->u.pool = NULL;
 }
+
+/* ---- consistency check (tests) ---- */
+
+#define MMB_VERIFY(cond)                                                      \
+    do {                                                                      \
+        if (!(cond))                                                          \
+            return __LINE__;                                                  \
+    } while (0)
+
+/* Empty pools on ar's list plus never-carved ones must be its count. */
+static int verify_arena(const pool_arena *ar)
+{
+    uint32_t nempty = 0;
+    for (const pool_hdr *p = ar->freepools; p; p = p->next, nempty++)
+        MMB_VERIFY(p->arena == ar && p->ref == 0);
+    MMB_VERIFY(ar->fresh - ar->base == (uintptr_t)ar->ncarved * MMB_POOL_SIZE);
+    MMB_VERIFY(ar->nfreepools == nempty + (POOLS_PER_ARENA - ar->ncarved));
+    return 0;
+}
+
+/* The usable list is sorted, back-linked, holds exactly the arenas with a
+ * free pool, and nfp2last names the last arena of each count. */
+static int verify_usable(const struct mmb_pool_state *s, uint64_t *nusable)
+{
+    const pool_arena *prev = NULL;
+    int wholly_empty = 0;
+    for (const pool_arena *ar = s->usable; ar; prev = ar, ar = ar->next, (*nusable)++) {
+        MMB_VERIFY(ar->prev == prev && ar->nfreepools > 0);
+        MMB_VERIFY(!prev || prev->nfreepools <= ar->nfreepools);
+        int last_of_count = !ar->next || ar->next->nfreepools != ar->nfreepools;
+        MMB_VERIFY((s->nfp2last[ar->nfreepools] == ar) == last_of_count);
+        wholly_empty += ar->nfreepools == POOLS_PER_ARENA;
+    }
+    MMB_VERIFY(wholly_empty <= 1);
+    return 0;
+}
+
+/* Every pool on used[c] serves c and has a free block and a live one. */
+static int verify_used(const struct mmb_pool_state *s)
+{
+    for (unsigned c = 0; c < MMB_POOL_NCLASSES; c++) {
+        const pool_hdr *prev = NULL;
+        for (const pool_hdr *p = s->used[c]; p; prev = p, p = p->next) {
+            MMB_VERIFY(p->prev == prev && p->szidx == c);
+            MMB_VERIFY(p->freeblock != NULL && p->ref > 0);
+        }
+    }
+    return 0;
+}
+
+int mmb_pool_verify(const mmb_alloc *a)
+{
+    const struct mmb_pool_state *s = a->u.pool;
+    uint64_t narenas = 0, npools = 0, nusable = 0, nwithfree = 0;
+    int bad;
+    for (const pool_arena *ar = s->all; ar; ar = ar->all_next, narenas++) {
+        if ((bad = verify_arena(ar)) != 0)
+            return bad;
+        npools += ar->ncarved;
+        nwithfree += ar->nfreepools > 0;
+    }
+    MMB_VERIFY(narenas == a->st.arenas && npools == a->st.pools);
+    if ((bad = verify_usable(s, &nusable)) != 0 || (bad = verify_used(s)) != 0)
+        return bad;
+    MMB_VERIFY(nusable == nwithfree);
+    return 0;
+}

@@ -89,4 +89,10 @@ static inline pool_hdr *mmb_pool_of(const void *p)
     return (pool_hdr *)((uintptr_t)p & ~(uintptr_t)(MMB_POOL_SIZE - 1));
 }
 
+/* Check every invariant above (list links and order, nfp2last, per-arena
+ * and per-pool counts, at most one wholly empty arena) against a->st.
+ * Returns 0, or the line number in pool.c of the first failed check. For
+ * the tests; O(arenas + used pools). */
+int mmb_pool_verify(const mmb_alloc *a);
+
 #endif
