@@ -105,7 +105,7 @@ typedef struct oracle {
     idstack work, scan;
     uint32_t epoch;
     size_t reachable; /* as of the last verification */
-    size_t max_reachable, verifications, disposals, skipped;
+    size_t max_reachable, verifications, disposals; /* for MMB_ORACLE_STATS */
     long op;
     char *err;
     size_t errlen;
@@ -549,9 +549,10 @@ static int release_handle(oracle *o, int i, int try_dispose)
     int alone = (OWNED_ONLY || try_dispose) && owned_alone(o, id);
     if (OWNED_ONLY && !alone)
         return 0;
-    if (alone)
+    if (alone) {
         mmb_dispose(o->h, &o->hv[i]);
-    else
+        o->disposals++;
+    } else
         mmb_drop(o->h, &o->hv[i]);
     if (OWNED_ONLY) {
         model_dispose_scan(o);
@@ -575,6 +576,7 @@ static int slot_owned_alone(oracle *o, ref a, uint32_t j, uint32_t keep)
 static void dispose_slot(oracle *o, ref a, uint32_t j)
 {
     mmb_dispose_slot(o->h, a.p, j);
+    o->disposals++;
     if (OWNED_ONLY) {
         model_dispose_scan(o);
         o->m[a.id].edge[j] = 0;
@@ -863,6 +865,18 @@ static void program_finish(oracle *o)
         fail(o, "%zu objects left after giving everything up", mmb_live_objects(o->h));
 }
 
+/* With MMB_ORACLE_STATS set, one line on stderr saying what the run did. */
+static void print_stats(oracle *o)
+{
+    if (!getenv("MMB_ORACLE_STATS"))
+        return;
+    fprintf(stderr,
+            "oracle %s seed %llu: %ld ops, %u objects, %zu verifications, "
+            "max %zu reachable, %zu disposals, %u left in the model\n",
+            MMB_GC_NAME, (unsigned long long)o->cfg->seed, o->op, o->nm - 1, o->verifications,
+            o->max_reachable, o->disposals, o->nalive);
+}
+
 static void oracle_free(oracle *o)
 {
     free(o->m);
@@ -893,6 +907,7 @@ int MMB_CAT(mmb_oracle__, MMB_GC_ID)(const mmb_oracle_cfg *cfg, char *err, size_
     }
     if (!o->failed)
         program_finish(o);
+    print_stats(o);
     int failed = o->failed;
     env_close(&o->e);
     oracle_free(o);

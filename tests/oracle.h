@@ -61,7 +61,9 @@ typedef int (*mmb_oracle_fn)(const mmb_oracle_cfg *cfg, char *err, size_t errlen
 
 /* The collectors with an oracle instantiation: X(gcid, flags, options). */
 #define MMB_ORACLE_LIST(X) \
-    X(manual, 0, NULL)
+    X(manual, 0, NULL) \
+    X(rc, MMB_ORACLE_RC | MMB_ORACLE_LEAKS_CYCLES, NULL) \
+    X(rccycle, MMB_ORACLE_RC, "threshold0=40 threshold1=3 threshold2=3")
 
 MMB_ORACLE_LIST(MMB_ORACLE_DECLARE)
 

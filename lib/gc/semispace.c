@@ -193,7 +193,7 @@ void mmb_semispace_collect(mmb_heap *h)
 mmb_obj *mmb_semispace_alloc_slow(mmb_heap *h, size_t step)
 {
     if (step > h->semi_bytes)
-        mmb_oom("semispace", step);
+        mmb_oom("semispace (object larger than a space)", step);
     mmb_semispace_collect(h);
     if ((size_t)(h->limit - h->top) < step) {
         size_t need = (size_t)(h->top - h->space) + step;
