@@ -83,6 +83,9 @@ typedef struct mmb_run_cfg {
 
 int mmb_cli_list(int argc, char **argv);
 int mmb_cli_run(int argc, char **argv);
+int mmb_cli_compare(int argc, char **argv);  /* bench/compare.c */
+int mmb_cli_sweep(int argc, char **argv);    /* bench/sweep.c */
+int mmb_cli_report(int argc, char **argv);   /* bench/report_html.c */
 /* Print "mmbench: <msg>" on stderr and return MMB_EXIT_USAGE. */
 int mmb_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -108,6 +111,9 @@ typedef struct mmb_ci {
     double median, lo, hi;
 } mmb_ci;
 void mmb_summary_ci(const double *x, int n, uint64_t seed, mmb_ci *out);
+/* Ratio of medians B/A with its 95% bootstrap interval (NaN if a side is
+ * empty; 0/0 counts as 1, x/0 as infinity). */
+void mmb_summary_ratio_ci(const double *a, int na, const double *b, int nb, uint64_t seed, mmb_ci *out);
 
 /* Facts about the machine and the build for the "env" object. */
 void mmb_env_write_json(mmb_json *j);

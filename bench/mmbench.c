@@ -11,7 +11,9 @@ static const char usage[] =
     "       mmbench run -w WORKLOAD -c COLLECTOR [-a ALLOCATOR] [-o KEY=VALUE]... [-r REPEATS]\n"
     "                   [--warmup N] [--seed N] [--format text|json|csv] [--out FILE]...\n"
     "                   [--mmu-curve FILE] [--pause-log FILE] [--rss-sample MS [--rss-file FILE]]\n"
-    "       mmbench compare A.json B.json\n"
+    "       mmbench compare [--format text|json] A B     (A, B: result files or directories)\n"
+    "       mmbench sweep -w WORKLOAD -c COLLECTOR [-a ALLOCATOR] -o KEY=V1,V2,... [-o KEY=VALUE]...\n"
+    "                   [-r REPEATS] [--warmup N] [--seed N] --out-dir DIR\n"
     "exit status: 0 ok, 1 verification failed or internal error, 2 usage error,\n"
     "             3 heap-limit exceeded\n";
 
@@ -29,7 +31,7 @@ int mmb_usage_error(const char *fmt, ...)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return mmb_usage_error("missing command (list, run, compare); try mmbench --help");
+        return mmb_usage_error("missing command (list, run, compare, sweep, report); try mmbench --help");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         fputs(usage, stdout);
@@ -44,6 +46,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "run"))
         return mmb_cli_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "compare"))
-        return mmb_usage_error("compare is not built yet (it arrives with the plots and reports issue)");
-    return mmb_usage_error("unknown command '%s' (list, run, compare)", cmd);
+        return mmb_cli_compare(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return mmb_cli_sweep(argc - 1, argv + 1);
+    return mmb_usage_error("unknown command '%s' (list, run, compare, sweep, report)", cmd);
 }

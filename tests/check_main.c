@@ -15,6 +15,7 @@ static const suite_fn suites[] = {
     make_oracle_suite,
     make_rc_suite,
     make_tracing_suite,
+    make_gen_suite,
 };
 
 int main(void)

@@ -53,9 +53,14 @@
 #define MIN_HANDLES 8     /* handles always on the shadow stack */
 #define MAX_HANDLES 48    /* at most this many pushed */
 #define WALK_MAX 4        /* random walks follow at most this many slots */
+#define WALK_GROW 64      /* or this many while the heap grows (they stop at a NULL) */
 #define CHAIN_MAX 64      /* objects in a chain built by one operation */
 #define RING_MAX 8        /* objects in a ring built by one operation */
-#define REACH_TARGET 2500 /* reachable objects above which creating ops release instead */
+/* The program alternates: it grows the heap until more than REACH_HIGH
+ * objects are reachable, then mostly releases until fewer than REACH_LOW are,
+ * so the whole heap turns over many times at sizes in between. */
+#define REACH_LOW 300
+#define REACH_HIGH 1500
 #define SCAN_MAX 4096     /* largest structure the owned-alone test examines (not manual) */
 
 extern const mmb_gc_desc MMB_CAT(mmb_gc_desc_, MMB_GC_ID);
@@ -105,6 +110,7 @@ typedef struct oracle {
     idstack work, scan;
     uint32_t epoch;
     size_t reachable; /* as of the last verification */
+    int growing;      /* the phase: see REACH_LOW */
     size_t max_reachable, verifications, disposals; /* for MMB_ORACLE_STATS */
     long op;
     char *err;
@@ -398,6 +404,27 @@ static int pick_handle(oracle *o, int full, int empty)
     return -1;
 }
 
+/* The handle a new structure goes into: while the heap grows, only an empty
+ * one (-1 if none). */
+static int pick_target(oracle *o)
+{
+    return pick_handle(o, 0, o->growing);
+}
+
+/* A slot of object id to put something into: while the heap grows, only an
+ * empty one (NO_SLOT if there is none). */
+#define NO_SLOT UINT32_MAX
+static uint32_t pick_slot(oracle *o, uint32_t id)
+{
+    uint32_t n = o->m[id].nslots, j = below(o, n);
+    if (!o->growing)
+        return j;
+    for (uint32_t k = 0; k < n; k++)
+        if (!o->m[id].edge[(j + k) % n])
+            return (j + k) % n;
+    return NO_SLOT;
+}
+
 /* ---- the heap as the model sees it ------------------------------------ */
 
 /* Whether the heap holds what the model expects at one reference: NULL for
@@ -414,9 +441,10 @@ static int check_ref(oracle *o, uint32_t id, mmb_obj *p)
 }
 
 /* Follow up to `steps` random slots from handle i, the model and the heap in
- * step. Stops early at a leaf or a NULL slot; {0, NULL} if the handle is
- * empty or the heap disagrees. */
-static ref walk(oracle *o, int i, uint32_t steps)
+ * step. Stops early at a NULL slot, and before an object without slots when
+ * the caller wants slots; {0, NULL} if the handle is empty or the heap
+ * disagrees. */
+static ref walk_to(oracle *o, int i, uint32_t steps, int want_slots)
 {
     ref r = {o->hid[i], o->hv[i]};
     if (!check_ref(o, r.id, r.p))
@@ -426,11 +454,16 @@ static ref walk(oracle *o, int i, uint32_t steps)
         ref c = {o->m[r.id].edge[j], mmb_load(r.p, j)};
         if (!check_ref(o, c.id, c.p))
             return (ref){0, NULL};
-        if (!c.id)
+        if (!c.id || (want_slots && !o->m[c.id].nslots))
             break;
         r = c;
     }
     return r;
+}
+
+static ref walk(oracle *o, int i, uint32_t steps)
+{
+    return walk_to(o, i, steps, 0);
 }
 
 /* ---- verification ----------------------------------------------------- */
@@ -518,6 +551,7 @@ static void verify(oracle *o, int full)
     check_distinct(o);
     o->reachable = o->scan.n;
     o->verifications++;
+    o->growing = o->reachable < REACH_LOW || (o->growing && o->reachable < REACH_HIGH);
     if (o->reachable > o->max_reachable)
         o->max_reachable = o->reachable;
     if (!o->failed)
@@ -649,10 +683,14 @@ static int clear_handle(oracle *o, int i)
     return release_handle(o, i, chance(o, 50));
 }
 
+static void op_new_slot(oracle *o);
+
 static void op_new_handle(oracle *o)
 {
-    int i = pick_handle(o, 0, 0);
-    if (clear_handle(o, i))
+    int i = pick_target(o);
+    if (i < 0)
+        op_new_slot(o);
+    else if (clear_handle(o, i))
         new_into_handle(o, i, 0);
 }
 
@@ -661,11 +699,13 @@ static void op_new_handle(oracle *o)
 static void op_new_slot(oracle *o)
 {
     int p = pick_handle(o, 1, 0);
-    uint32_t steps = below(o, WALK_MAX + 1);
-    ref a = p < 0 ? (ref){0, NULL} : walk(o, p, steps);
+    uint32_t steps = o->growing ? WALK_GROW : below(o, WALK_MAX + 1);
+    ref a = p < 0 ? (ref){0, NULL} : walk_to(o, p, steps, 1);
     if (!a.id || !o->m[a.id].nslots)
         return;
-    uint32_t j = below(o, o->m[a.id].nslots);
+    uint32_t j = pick_slot(o, a.id);
+    if (j == NO_SLOT)
+        return;
     int direct = a.p == o->hv[p];
     if (!direct)
         tmp_root(o, a.p);
@@ -679,12 +719,14 @@ static void op_new_slot(oracle *o)
 static void op_store(oracle *o)
 {
     int p = pick_handle(o, 1, 0);
-    ref a = p < 0 ? (ref){0, NULL} : walk(o, p, below(o, WALK_MAX + 1));
+    ref a = p < 0 ? (ref){0, NULL} : walk_to(o, p, below(o, WALK_MAX + 1), 1);
     if (!a.id || !o->m[a.id].nslots)
         return;
-    uint32_t j = below(o, o->m[a.id].nslots);
+    uint32_t j = pick_slot(o, a.id);
+    if (j == NO_SLOT)
+        return;
     int q = OWNED_ONLY ? p : pick_handle(o, 1, 0);
-    ref b = q < 0 || chance(o, 15) ? (ref){0, NULL} : walk(o, q, below(o, WALK_MAX + 1));
+    ref b = q < 0 || chance(o, o->growing ? 3 : 25) ? (ref){0, NULL} : walk(o, q, below(o, WALK_MAX + 1));
     if (o->failed)
         return;
     if (o->m[a.id].edge[j] && (OWNED_ONLY || chance(o, 20))) {
@@ -702,10 +744,10 @@ static void op_store(oracle *o)
  * moves out of its parent, and only if nothing else points into it. */
 static void op_load(oracle *o)
 {
-    int p = pick_handle(o, 1, 0), q = pick_handle(o, 0, OWNED_ONLY);
+    int p = pick_handle(o, 1, 0), q = pick_handle(o, 0, OWNED_ONLY || o->growing);
     if (p < 0 || q < 0 || q == p)
         return;
-    ref a = walk(o, p, below(o, WALK_MAX));
+    ref a = walk_to(o, p, below(o, WALK_MAX), 1);
     if (!a.id || !o->m[a.id].nslots)
         return;
     uint32_t j = below(o, o->m[a.id].nslots), c = o->m[a.id].edge[j];
@@ -722,7 +764,7 @@ static void op_load(oracle *o)
 /* Handle to handle: a copy, or a move (always a move under manual). */
 static void op_copy(oracle *o)
 {
-    int p = pick_handle(o, 1, 0), q = pick_handle(o, 0, OWNED_ONLY);
+    int p = pick_handle(o, 1, 0), q = pick_handle(o, 0, OWNED_ONLY || o->growing);
     if (p < 0 || q < 0 || q == p)
         return;
     mmb_assign(o->h, &o->hv[q], o->hv[p]);
@@ -774,9 +816,9 @@ static void op_pop(oracle *o)
  * tmp; with `ring`, its last object points back at the first. */
 static void build_chain(oracle *o, int ring)
 {
-    int i = pick_handle(o, 0, 0);
+    int i = pick_target(o);
     uint32_t n = ring ? 2 + below(o, RING_MAX - 1) : 2 + below(o, CHAIN_MAX - 1);
-    if (!clear_handle(o, i))
+    if (i < 0 || !clear_handle(o, i))
         return;
     uint32_t id = new_into_handle(o, i, 1);
     tmp_root(o, o->hv[i]);
@@ -809,16 +851,16 @@ static void op_verify(oracle *o) { verify(o, 0); }
 
 typedef void (*op_fn)(oracle *o);
 
-/* Weights out of their sum; the creating ones give way to op_release while
- * more than REACH_TARGET objects are reachable. */
+/* Weights out of their sum. While the heap grows, the releasing ones give way
+ * to op_new_slot; while it shrinks, half the creating ones to op_release. */
 static const struct {
     op_fn run;
     uint32_t weight;
-    int creates;
+    int creates; /* 1 creates objects, -1 gives references up */
 } ops[] = {
-    {op_new_handle, 14, 1}, {op_new_slot, 22, 1}, {op_store, 18, 0}, {op_load, 8, 0},
-    {op_copy, 6, 0},        {op_release, 8, 0},   {op_push, 5, 1},   {op_pop, 4, 0},
-    {op_chain, 3, 1},       {op_ring, 3, 1},      {op_collect, 2, 0}, {op_verify, 1, 0},
+    {op_new_handle, 14, 1}, {op_new_slot, 30, 1}, {op_store, 14, 0},   {op_load, 8, 0},
+    {op_copy, 6, 0},        {op_release, 8, -1},  {op_push, 5, 1},     {op_pop, 4, -1},
+    {op_chain, 3, 1},       {op_ring, 3, 1},      {op_collect, 2, 0},  {op_verify, 1, 0},
 };
 #define NOPS (sizeof ops / sizeof ops[0])
 
@@ -832,14 +874,17 @@ static op_fn pick_op(oracle *o)
     size_t k = 0;
     while (r >= ops[k].weight)
         r -= ops[k++].weight;
-    if (ops[k].creates && o->reachable > REACH_TARGET)
+    if (ops[k].creates > 0 && !o->growing && chance(o, 50))
         return op_release;
+    if (ops[k].creates < 0 && o->growing)
+        return op_new_slot;
     return ops[k].run;
 }
 
 static void program_start(oracle *o)
 {
     mmb_rng_seed(&o->rng, o->cfg->seed);
+    o->growing = 1;
     model_new(o, 0, 0); /* id 0 stands for NULL */
     o->nalive = 0;
     o->m[0].alive_ix = 0;

@@ -63,7 +63,11 @@ typedef int (*mmb_oracle_fn)(const mmb_oracle_cfg *cfg, char *err, size_t errlen
 #define MMB_ORACLE_LIST(X) \
     X(manual, 0, NULL) \
     X(rc, MMB_ORACLE_RC | MMB_ORACLE_LEAKS_CYCLES, NULL) \
-    X(rccycle, MMB_ORACLE_RC, "threshold0=40 threshold1=3 threshold2=3")
+    X(rccycle, MMB_ORACLE_RC, "threshold0=40 threshold1=3 threshold2=3") \
+    X(marksweep, 0, "heap=64K") \
+    X(semispace, 0, "heap=64K") \
+    X(gen, 0, "nursery=64K barrier=remset") \
+    X(gen, 0, "nursery=64K barrier=card promote-age=3")
 
 MMB_ORACLE_LIST(MMB_ORACLE_DECLARE)
 

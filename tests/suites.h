@@ -11,5 +11,6 @@ Suite *make_driver_suite(void);
 Suite *make_oracle_suite(void);
 Suite *make_rc_suite(void);
 Suite *make_tracing_suite(void);
+Suite *make_gen_suite(void);
 
 #endif

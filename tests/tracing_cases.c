@@ -20,6 +20,14 @@
 #include "rng.h"
 #include "tracing_cases.h"
 
+/* Check's passing assertions each cost a write to the parent process: in
+ * loops over many objects, test plainly and abort only on failure. */
+#define REQUIRE(cond, ...)                                                    \
+    do {                                                                      \
+        if (!(cond))                                                          \
+            ck_abort_msg(__VA_ARGS__);                                        \
+    } while (0)
+
 #define CASE(name) void MMB_CAT(mmb_tracing_##name##__, MMB_GC_ID)(void)
 #define GC_DESC MMB_CAT(mmb_gc_desc_, MMB_GC_ID)
 
@@ -29,8 +37,8 @@ extern const mmb_gc_desc GC_DESC;
 #define CHAIN_STACK_BYTES (1u << 20) /* C stack allowed while the chain is traced */
 #define LADDER_LEVELS 100        /* 2^100 paths: a copy per path would never end */
 #define PROGRAM_SLOTS 64         /* root array of the random program */
-#define PROGRAM_STEPS 20000
-#define PROGRAM_CHECK_EVERY 1000 /* steps between full collections */
+#define PROGRAM_STEPS 100000
+#define PROGRAM_CHECK_EVERY 5000 /* steps between full collections */
 #define PROGRAM_CHECKS (PROGRAM_STEPS / PROGRAM_CHECK_EVERY)
 
 /* ---- set-up ---- */
@@ -72,7 +80,7 @@ static size_t pset_slot(const pset *s, uintptr_t p)
 static void pset_grow(pset *s)
 {
     pset t = {calloc(s->cap ? s->cap * 2 : 1024, sizeof(uintptr_t)), s->n, s->cap ? s->cap * 2 : 1024};
-    ck_assert_ptr_nonnull(t.v);
+    REQUIRE(t.v, "out of memory");
     for (size_t i = 0; i < s->cap; i++)
         if (s->v[i])
             t.v[pset_slot(&t, s->v[i])] = s->v[i];
@@ -153,8 +161,8 @@ static void build_list(mmb_heap *h, mmb_obj **head, long n, uint32_t payload)
 static void check_list(mmb_obj *o, long n)
 {
     for (long i = 0; i < n; i++, o = mmb_load(o, 0)) {
-        ck_assert_ptr_nonnull(o);
-        ck_assert_uint_eq(mmb_get_word(o, 0), (uint64_t)i);
+        REQUIRE(o, "list cut at %ld of %ld", i, n);
+        REQUIRE(mmb_get_word(o, 0) == (uint64_t)i, "node %ld damaged", i);
     }
     ck_assert_ptr_null(o);
 }
@@ -213,6 +221,7 @@ CASE(chain)
     ck_assert_uint_eq(mmb_metrics_g.live_bytes, 0);
     mmb_root_pop(h, 1);
     mmb_heap_destroy(h);
+    setrlimit(RLIMIT_STACK, &old);
 }
 
 /* Started at the smallest heap, the heap grows to hold 2.5 MB of live data
@@ -286,46 +295,79 @@ CASE(limit_collects)
     mmb_heap *h = make_heap(NULL, 2u << 20);
     mmb_obj *keep = NULL;
     mmb_root_push(h, &keep);
-    for (int round = 0; round < 160; round++)
+    for (int round = 0; round < 160; round++) {
         build_list(h, &keep, 2000, 112);
-    check_list(keep, 2000);
+        check_list(keep, 2000);
+    }
+    ck_assert_uint_eq(collect_and_check(h), 2000);
     ck_assert_uint_le(mmb_metrics_g.peak_heap_bytes, 2u << 20);
     ck_assert_uint_gt(mmb_metrics_g.collections[0], 1);
     mmb_root_pop(h, 1);
     mmb_heap_destroy(h);
 }
 
-/* One step of the random program on the root array r. */
-static void program_step(mmb_heap *h, mmb_obj **r, mmb_rng *rng)
+/* The random program's state: the root array and, for each of its slots,
+ * the id stamped in word 0 of the object there (0 = empty). */
+typedef struct program {
+    mmb_heap *h;
+    mmb_obj *r;
+    mmb_rng rng;
+    uint64_t ids[PROGRAM_SLOTS], next_id;
+} program;
+
+/* A fresh object with `nbytes` payload in root slot i, stamped. */
+static void program_new(program *p, uint32_t i, uint32_t nbytes)
 {
-    uint32_t i = (uint32_t)mmb_rng_below(rng, PROGRAM_SLOTS);
-    uint32_t j = (uint32_t)mmb_rng_below(rng, PROGRAM_SLOTS);
-    uint32_t payload = 8 * (uint32_t)(1 + mmb_rng_below(rng, 8));
+    mmb_new_slot(p->h, &p->r, i, 2, nbytes);
+    p->ids[i] = ++p->next_id;
+    mmb_set_word(mmb_load(p->r, i), 0, p->ids[i]);
+}
+
+/* One step: new objects, sharing, 2-cycles, rewiring (arbitrary graphs
+ * and garbage cycles), large objects, dropped references. */
+static void program_step(program *p)
+{
+    uint32_t i = (uint32_t)mmb_rng_below(&p->rng, PROGRAM_SLOTS);
+    uint32_t j = (uint32_t)mmb_rng_below(&p->rng, PROGRAM_SLOTS);
+    uint32_t nbytes = 8 * (uint32_t)(1 + mmb_rng_below(&p->rng, 8));
     mmb_obj *x;
-    switch (mmb_rng_below(rng, 10)) {
-    case 0: case 1: case 2: /* a fresh node that points at another root's graph */
-        mmb_new_slot(h, r, i, 2, payload);
-        mmb_store(h, mmb_load(*r, i), 0, mmb_load(*r, j));
+    switch (mmb_rng_below(&p->rng, 20)) {
+    case 0: case 1: case 2: case 3: case 4: case 5: /* a node into another root's graph */
+        program_new(p, i, nbytes);
+        mmb_store(p->h, mmb_load(p->r, i), 0, mmb_load(p->r, j));
         break;
-    case 3: case 4: /* share */
-        mmb_store(h, *r, i, mmb_load(*r, j));
+    case 6: case 7: case 8: case 9:
+        mmb_store(p->h, p->r, i, mmb_load(p->r, j));
+        p->ids[i] = p->ids[j];
         break;
-    case 5: /* a 2-cycle */
-        mmb_new_slot(h, r, i, 2, payload);
-        mmb_new_slot(h, r, j, 2, payload);
-        mmb_store(h, mmb_load(*r, i), 1, mmb_load(*r, j));
-        mmb_store(h, mmb_load(*r, j), 1, mmb_load(*r, i));
+    case 10: case 11:
+        program_new(p, i, nbytes);
+        program_new(p, j, nbytes);
+        mmb_store(p->h, mmb_load(p->r, i), 1, mmb_load(p->r, j));
+        mmb_store(p->h, mmb_load(p->r, j), 1, mmb_load(p->r, i));
         break;
-    case 6: /* rewire an object: arbitrary graphs, garbage cycles */
-        if ((x = mmb_load(*r, i)) != NULL)
-            mmb_store(h, x, 1, mmb_load(*r, j));
+    case 12: case 13:
+        if ((x = mmb_load(p->r, i)) != NULL)
+            mmb_store(p->h, x, 1, mmb_load(p->r, j));
         break;
-    case 7: /* a large object (marksweep maps it alone) */
-        mmb_new_slot(h, r, i, 2, 9000);
+    case 14: /* now and then a large object (marksweep maps it alone) */
+        program_new(p, i, mmb_rng_below(&p->rng, 10) ? nbytes : 9000);
         break;
     default:
-        mmb_store(h, *r, i, NULL);
+        mmb_store(p->h, p->r, i, NULL);
+        p->ids[i] = 0;
         break;
+    }
+}
+
+/* Every root slot still holds the object stamped there. */
+static void program_check_ids(program *p)
+{
+    for (uint32_t i = 0; i < PROGRAM_SLOTS; i++) {
+        mmb_obj *x = mmb_load(p->r, i);
+        uint64_t id = x ? mmb_get_word(x, 0) : 0;
+        REQUIRE(id == p->ids[i], "root %u holds object %llu, not %llu", i,
+                (unsigned long long)id, (unsigned long long)p->ids[i]);
     }
 }
 
@@ -333,19 +375,20 @@ static void program_step(mmb_heap *h, mmb_obj **r, mmb_rng *rng)
  * each full collection, each checked against the walk. */
 static void run_program(const char *opts, size_t *counts)
 {
-    mmb_heap *h = make_heap(opts, 0);
-    mmb_rng rng;
-    mmb_rng_seed(&rng, 7);
-    mmb_obj *r = NULL;
-    mmb_root_push(h, &r);
-    mmb_new(h, &r, PROGRAM_SLOTS, 0);
+    static program p;
+    memset(&p, 0, sizeof p);
+    p.h = make_heap(opts, 0);
+    mmb_rng_seed(&p.rng, 7);
+    mmb_root_push(p.h, &p.r);
+    mmb_new(p.h, &p.r, PROGRAM_SLOTS, 0);
     for (int step = 1; step <= PROGRAM_STEPS; step++) {
-        program_step(h, &r, &rng);
+        program_step(&p);
+        program_check_ids(&p);
         if (step % PROGRAM_CHECK_EVERY == 0)
-            counts[step / PROGRAM_CHECK_EVERY - 1] = collect_and_check(h);
+            counts[step / PROGRAM_CHECK_EVERY - 1] = collect_and_check(p.h);
     }
-    mmb_root_pop(h, 1);
-    mmb_heap_destroy(h);
+    mmb_root_pop(p.h, 1);
+    mmb_heap_destroy(p.h);
 }
 
 #ifdef MMB_GC_MARKSWEEP

@@ -9,6 +9,9 @@
 
 #define MMB_LIKELY(x) __builtin_expect(!!(x), 1)
 #define MMB_UNLIKELY(x) __builtin_expect(!!(x), 0)
+/* For slow paths called from a fast path: kept out of line so that the
+ * fast path needs no callee-saved registers (no push/pop). */
+#define MMB_SLOW __attribute__((noinline, cold))
 
 /* Per-kind set-up and tear-down; each returns 0 or -1 (no memory). */
 int mmb_bump_init(mmb_alloc *a);

@@ -9,7 +9,7 @@
  *
  * A pool is in one of three states:
  *   used   some blocks allocated, some available: on used[class] (doubly
- *          linked, NULL-terminated);
+ *          linked, NULL-terminated, with used_tail[class] its last pool);
  *   full   every block allocated: on no list (a free makes it used again);
  *   empty  no block allocated: on its arena's freepools list (singly linked
  *          through `next`), available to any size class.
@@ -65,7 +65,10 @@ typedef struct pool_arena {
 } pool_arena;
 
 struct mmb_pool_state {
+    /* allocation serves used[c] (the head); a pool that stops being full
+     * joins at used_tail[c] (see used_append in pool.c for why) */
     pool_hdr *used[MMB_POOL_NCLASSES];
+    pool_hdr *used_tail[MMB_POOL_NCLASSES];
     pool_arena *usable;                  /* sorted by nfreepools, ascending */
     /* nfp2last[k]: the last arena on `usable` with nfreepools == k, or NULL:
      * lets an arena whose count grew move to its place in O(1). */

@@ -44,9 +44,13 @@ static mmb_obj *keep(minor *m, mmb_obj *o, size_t size, uintptr_t age)
 }
 
 /* Copy a young object the first time it is reached; later, its forwarding
- * address. */
+ * address. A pointer into the to-space is already a copy: a root can be
+ * reached twice (the allocation's extra root is usually on the shadow stack
+ * too) and must not be copied again. */
 static mmb_obj *copy(minor *m, mmb_obj *o)
 {
+    if ((uint8_t *)o >= m->to->lo && (uint8_t *)o < m->to->hi)
+        return o;
     if (o->meta & MMB_GEN_FWD) {
         MMB_GEN_ASSERT(o->meta != MMB_GEN_FWD); /* not a young object a major freed */
         return (mmb_obj *)(o->meta & ~(uintptr_t)7);

@@ -244,6 +244,16 @@ static void move_unreachable(mmb_rcc_head *young, mmb_rcc_head *unreachable)
     }
 }
 
+/* Trial deletion over the set `young`: afterwards young holds what is
+ * reachable and `unreachable` the garbage. Returns the set's size before. */
+static size_t split_garbage(mmb_rcc_head *young, mmb_rcc_head *unreachable)
+{
+    size_t total = update_refs(young);
+    subtract_refs(young);
+    move_unreachable(young, unreachable);
+    return total;
+}
+
 static size_t list_size(const mmb_rcc_head *list)
 {
     size_t n = 0;
@@ -333,9 +343,7 @@ size_t mmb_rccycle_collect(mmb_heap *h, int generation)
         list_merge(&h->gen[i].head, young);
     mmb_rcc_head unreachable;
     list_init(&unreachable);
-    size_t total = update_refs(young);
-    subtract_refs(young);
-    move_unreachable(young, &unreachable);
+    size_t total = split_garbage(young, &unreachable);
     size_t n = list_size(&unreachable);
     mmb_rcc_head *old = promote(h, generation, total - n);
     delete_garbage(h, &unreachable, old);
