@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "suites.h"
@@ -155,6 +156,37 @@ START_TEST(failed_run_keeps_previous_file)
 }
 END_TEST
 
+/* SIGINT or SIGTERM in the middle of a run: non-zero exit, no output file,
+ * no temporary file, and the child is gone. */
+START_TEST(interrupted_run_leaves_no_file)
+{
+    static const int sigs[] = {SIGINT, SIGTERM};
+    char out[512], cmd[1024], seed[32];
+    snprintf(out, sizeof out, "%s/r.json", dir);
+    snprintf(seed, sizeof seed, "%d", (int)getpid() * 1000 + _i);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        char bin[512];
+        snprintf(bin, sizeof bin, "%s/mmbench", MMB_BUILDDIR);
+        freopen("/dev/null", "w", stderr);
+        execl(bin, bin, "run", "-w", "churn", "-c", "manual", "-o", "steps=1000000000000", "-r", "3",
+              "--seed", seed, "--out", out, (char *)NULL);
+        _exit(127);
+    }
+    usleep(300 * 1000);
+    kill(pid, sigs[_i]);
+    int ws;
+    ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+    ck_assert(WIFEXITED(ws) && WEXITSTATUS(ws) != 0);
+    ck_assert(!exists("r.json"));
+    usleep(100 * 1000);
+    snprintf(cmd, sizeof cmd, "! ls '%s'/r.json.tmp.* 2>/dev/null && ! pgrep -f -- '[-]-seed %s ' >/dev/null",
+             dir, seed);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *make_driver_suite(void)
 {
     Suite *s = suite_create("driver");
@@ -167,6 +199,7 @@ Suite *make_driver_suite(void)
     tcase_add_test(tc, csv_has_header_and_rows);
     tcase_add_test(tc, list_shows_tables);
     tcase_add_test(tc, failed_run_keeps_previous_file);
+    tcase_add_loop_test(tc, interrupted_run_leaves_no_file, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }
