@@ -44,31 +44,36 @@ static void free_one(mmb_heap *h, mmb_obj *o)
 }
 
 /* Free everything reachable from o, which the workload says it owns alone.
- * Iterative with an explicit stack (a 10-million chain must not touch the C
- * stack), and each object is queued once (meta bit 0), so shared children and
- * rings are freed exactly once. A traversal that frees more than one object is
- * a pause, like a refcount cascade. */
+ * Iterative (a 10-million chain must not touch the C stack) and in two
+ * phases: first every object is queued once (meta bit 0), then all are
+ * freed. Freeing while traversing would read freed memory whenever the
+ * structure has a cycle or sharing (a ring's last node points back to the
+ * first). The queue costs one pointer per object, only during the free.
+ * A traversal that frees more than one object is a pause, like a refcount
+ * cascade. */
 void mmb_manual_free_structure(mmb_heap *h, mmb_obj *o)
 {
     if (o->nslots == 0) {
         free_one(h, o);
         return;
     }
-    mmb_pause_begin(MMB_PAUSE_CASCADE);
-    mmb_objstack st = {0};
+    uint64_t t0 = mmb_now_ns();
+    mmb_objstack q = {0};
     o->meta = 1;
-    mmb_objstack_push(&st, o);
-    while (st.n) {
-        mmb_obj *x = mmb_objstack_pop(&st);
+    mmb_objstack_push(&q, o);
+    for (size_t next = 0; next < q.n; next++) {
+        mmb_obj *x = q.v[next];
         for (uint32_t i = 0; i < x->nslots; i++) {
             mmb_obj *c = x->slot[i];
             if (c && !c->meta) {
                 c->meta = 1;
-                mmb_objstack_push(&st, c);
+                mmb_objstack_push(&q, c);
             }
         }
-        free_one(h, x);
     }
-    mmb_objstack_free(&st);
-    mmb_pause_end();
+    for (size_t i = 0; i < q.n; i++)
+        free_one(h, q.v[i]);
+    if (q.n > 1)
+        mmb_pause_log_push(t0, mmb_now_ns(), MMB_PAUSE_CASCADE);
+    mmb_objstack_free(&q);
 }
