@@ -112,15 +112,18 @@ static int parse_args(int argc, char **argv, sweep *s)
 }
 
 /* Each swept value against the option tables of the chosen workload,
- * collector and allocator, before any run. Unknown names are left for the
- * first run to report, in run's own words. */
+ * collector and allocator, before any run (and before the directory is
+ * made). The rest (allocator, other options) is checked by the first run. */
 static int check_values(const sweep *s)
 {
     int w = s->w ? mmb_registry_find_workload(s->w) : -1;
     int c = s->c ? mmb_registry_find_collector(s->c) : -1;
     int k = s->a ? mmb_alloc_kind_from_name(s->a) : mmb_alloc_kind_from_name("sys");
+    if (!s->w || !s->c)
+        return mmb_usage_error("sweep needs -w WORKLOAD and -c COLLECTOR (see mmbench list)");
     if (w < 0 || c < 0)
-        return 0;
+        return mmb_usage_error("unknown %s '%s' (see mmbench list)", w < 0 ? "workload" : "collector",
+                               w < 0 ? s->w : s->c);
     const mmb_optdesc *tables[4] = {mmb_workloads[w]->opts, mmb_collectors[c]->opts,
                                     mmb_collectors[c]->alloc_mask && k >= 0 ? mmb_alloc_options((mmb_alloc_kind)k) : NULL,
                                     mmb_common_opts};
@@ -274,7 +277,7 @@ static void table_row(FILE *f, const sweep *s, int i, int st)
     const mmb_jval *sum = mmb_jdoc_index(mmb_jdoc_get(doc.root, "summary"), 0);
     for (int c = 0; c < NCOLUMNS; c++) {
         cell(sum, &columns[c], buf, sizeof buf);
-        fprintf(f, "  %-28s", buf);
+        fprintf(f, "  %-30s", buf);
     }
     fputc('\n', f);
     mmb_jdoc_free(&doc);
@@ -285,7 +288,7 @@ static void write_table(FILE *f, const sweep *s, const int *status)
 {
     fprintf(f, "%-12s", s->key);
     for (int c = 0; c < NCOLUMNS; c++)
-        fprintf(f, "  %-28s", columns[c].title);
+        fprintf(f, "  %-30s", columns[c].title);
     fputs("\n", f);
     for (int i = 0; i < s->nvalues; i++)
         table_row(f, s, i, status[i]);
@@ -309,17 +312,17 @@ static int write_outputs(const sweep *s, const int *status)
     return MMB_EXIT_OK;
 }
 
-/* Run every value; stop at a usage error (every later value would fail the
+/* Run every value, a progress line each on stderr; stop at a usage error
+ * (the run has said why in one line, and every later value would fail the
  * same way), otherwise go on and report the first failure's status. */
 static int run_all(const sweep *s, int *status)
 {
     int first_bad = MMB_EXIT_OK;
     for (int i = 0; i < s->nvalues; i++) {
-        fprintf(stderr, "%s=%-12s ", s->key, s->values[i]);
         status[i] = run_value(s, i);
-        fprintf(stderr, "%s\n", status[i] == MMB_EXIT_OK ? "ok" : status_text(status[i]));
         if (status[i] == MMB_EXIT_USAGE)
             return MMB_EXIT_USAGE;
+        fprintf(stderr, "%s=%s: %s\n", s->key, s->values[i], status[i] == MMB_EXIT_OK ? "ok" : status_text(status[i]));
         if (first_bad == MMB_EXIT_OK)
             first_bad = status[i];
     }

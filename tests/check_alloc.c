@@ -17,9 +17,14 @@
 #include "rng.h"
 #include "suites.h"
 
-#define BLOCKS_PER_POOL_512 ((MMB_POOL_SIZE - POOL_OVERHEAD) / 512u)
-#define BLOCKS_PER_POOL_16 ((MMB_POOL_SIZE - POOL_OVERHEAD) / 16u)
-#define BLOCKS_PER_ARENA_512 (BLOCKS_PER_POOL_512 * POOLS_PER_ARENA)
+/* Blocks of `size` bytes in the first k pools of an arena (pool 0 is
+ * shorter: the arena's header table takes its start). */
+static size_t blocks_in_pools(size_t k, size_t size)
+{
+    return (MMB_POOL_SIZE - ARENA_TABLE_BYTES) / size + (k - 1) * (MMB_POOL_SIZE / size);
+}
+
+#define BLOCKS_PER_ARENA_512 blocks_in_pools(POOLS_PER_ARENA, 512)
 
 static void init_kind(mmb_alloc *a, mmb_alloc_kind kind)
 {
@@ -93,6 +98,11 @@ START_TEST(t_pool_classes)
     ck_assert_uint_eq(mmb_pool_class(497), 31);
     mmb_alloc a;
     init_kind(&a, MMB_ALLOC_POOL);
+    /* the first block of a fresh arena follows its pool header table */
+    void *first = mmb_alloc_alloc(&a, 1);
+    ck_assert_uint_eq((uintptr_t)first & (MMB_ARENA_SIZE - 1), ARENA_TABLE_BYTES);
+    ck_assert_ptr_eq(mmb_pool_of(first)->base, (char *)first - ARENA_TABLE_BYTES);
+    mmb_alloc_free(&a, first, 1);
     for (size_t n = 1; n <= MMB_POOL_MAX_SMALL; n++) {
         void *p = mmb_alloc_alloc(&a, n);
         ck_assert_uint_eq(mmb_pool_of(p)->szidx, (n - 1) / 16);
@@ -209,7 +219,9 @@ START_TEST(t_pool_arena_return)
         v[i] = mmb_alloc_alloc(&a, 512);
     ck_assert_uint_eq(a.st.arenas, 4);
     ck_assert_uint_eq(a.st.held_bytes, 4 * MMB_ARENA_SIZE);
-    ck_assert_uint_eq(a.st.pools, 3 * POOLS_PER_ARENA + (100 + BLOCKS_PER_POOL_512 - 1) / BLOCKS_PER_POOL_512);
+    ck_assert_uint_lt(blocks_in_pools(3, 512), 100); /* so the 4th arena has carved 4 pools */
+    ck_assert_uint_gt(blocks_in_pools(4, 512), 100);
+    ck_assert_uint_eq(a.st.pools, 3 * POOLS_PER_ARENA + 4);
     shuffle(&r, v, n);
     for (size_t i = 0; i < n; i++)
         mmb_alloc_free(&a, v[i], 512);
@@ -283,14 +295,14 @@ START_TEST(t_pool_prefers_fullest_arena)
     pool_arena *arena_a = mmb_pool_of(v[0])->arena;
     pool_arena *arena_b = mmb_pool_of(v[n - 1])->arena;
     ck_assert_ptr_ne(arena_a, arena_b);
-    for (size_t i = 0; i < 5 * BLOCKS_PER_POOL_512; i++)
+    for (size_t i = 0; i < blocks_in_pools(5, 512); i++)
         mmb_alloc_free(&a, v[i], 512);
-    for (size_t i = 0; i < 10 * BLOCKS_PER_POOL_512; i++)
+    for (size_t i = 0; i < blocks_in_pools(10, 512); i++)
         mmb_alloc_free(&a, v[BLOCKS_PER_ARENA_512 + i], 512);
     ck_assert_int_eq(mmb_pool_verify(&a), 0);
     ck_assert_uint_eq(arena_a->nfreepools, 5);
     ck_assert_uint_eq(arena_b->nfreepools, 10);
-    for (size_t i = 0; i < 5 * BLOCKS_PER_POOL_16; i++) {
+    for (size_t i = 0; i < blocks_in_pools(5, 16); i++) {
         void *p = mmb_alloc_alloc(&a, 16);
         ck_assert_ptr_eq(mmb_pool_of(p)->arena, arena_a);
     }

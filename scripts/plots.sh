@@ -1,0 +1,151 @@
+#!/bin/sh
+# scripts/plots.sh RESULTS_DIR: every plot of a results directory, as SVG and
+# PNG, into RESULTS_DIR/plots/ (`make plots` runs it on results/latest).
+#
+# Input: the per-configuration CSV files mmbench writes (results.csv if there
+# are none), and, next to each X.csv, the series files of repetition 0 when
+# the run asked for them: X.mmu.dat (--mmu-curve), X.pauses.dat (--pause-log)
+# and X.rss.dat (--rss-sample). Without them the MMU plot falls back to the
+# three windows of the summary, the pause plot to the per-run percentiles,
+# and the RSS plot is skipped; plots/notes.txt says which was used. A
+# directory with a sweep.csv (mmbench sweep) also gets plots/sweep.*, and
+# every RESULTS_DIR/sweep*/ subdirectory is plotted in turn.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+dir=${1:?usage: plots.sh RESULTS_DIR}
+out=$dir/plots
+data=$out/data
+command -v gnuplot >/dev/null 2>&1 || { echo "plots.sh: gnuplot is not installed; no plots" >&2; exit 1; }
+[ -d "$dir" ] || { echo "plots.sh: no directory $dir" >&2; exit 1; }
+rm -rf "$out"
+mkdir -p "$data"
+: > "$out/notes.txt"
+
+note() { printf '%s: %s\n' "$1" "$2" >> "$out/notes.txt"; }
+
+# gnuplot quoting: a double-quoted string with \ and " escaped.
+gpstr() { printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"; }
+
+# render NAME WIDTH HEIGHT [GNUPLOT ASSIGNMENTS]: scripts/NAME.gp into
+# plots/NAME.svg and .png; false if gnuplot failed.
+nplots=0
+render() {
+    for fmt in svg png; do
+        if ! gnuplot -e "data=$(gpstr "$data"); out=$(gpstr "$out/$1"); fmt='$fmt'; width=$2; height=$3; scripts=$(gpstr "$here"); ${4:-}" \
+                "$here/$1.gp" 2>> "$data/gnuplot.log"; then
+            echo "plots.sh: gnuplot failed on $1.gp (see $data/gnuplot.log)" >&2
+            return 1
+        fi
+    done
+    nplots=$((nplots + 1))
+}
+
+# The per-configuration CSV files, not the merged ones.
+set --
+for f in "$dir"/*.csv; do
+    case ${f##*/} in results.csv | sweep.csv) continue ;; esac
+    [ -f "$f" ] && set -- "$@" "$f"
+done
+[ $# -gt 0 ] || [ ! -f "$dir/results.csv" ] || set -- "$dir/results.csv"
+[ $# -gt 0 ] || { echo "plots.sh: no mmbench CSV files in $dir" >&2; exit 1; }
+awk -v datadir="$data" -f "$here/plotdata.awk" "$@" > "$data/configs.dat"
+n=$(wc -l < "$data/configs.dat")
+
+# Series per configuration: gnuplot arrays of (file, title) in series.gp.
+nmmu=0 ncdf=0 nrss=0 mmu_curves=0 cdf_logs=0
+: > "$data/series.tmp"
+tab=$(printf '\t')
+while IFS=$tab read -r c label base count; do
+    echo "conf_title[$c] = $(gpstr "$label")" >> "$data/series.tmp"
+    if [ -s "$base.mmu.dat" ]; then
+        nmmu=$((nmmu + 1)) mmu_curves=$((mmu_curves + 1))
+        echo "mmu_file[$nmmu] = $(gpstr "$base.mmu.dat"); mmu_title[$nmmu] = $(gpstr "$label")" >> "$data/series.tmp"
+    else
+        nmmu=$((nmmu + 1))
+        echo "mmu_file[$nmmu] = $(gpstr "$data/mmu3-$c.dat"); mmu_title[$nmmu] = $(gpstr "$label (3 windows)")" >> "$data/series.tmp"
+    fi
+    if [ -s "$base.pauses.dat" ] && grep -qv '^#' "$base.pauses.dat"; then
+        ncdf=$((ncdf + 1)) cdf_logs=$((cdf_logs + 1))
+        grep -v '^#' "$base.pauses.dat" | awk '{ print $2 }' | sort -g |
+            awk '{ x[NR] = $1 } END { for (i = 1; i <= NR; i++) printf "%.6g %.6g\n", x[i], -log(1 - (i - 0.5) / NR) / log(10) }' \
+            > "$data/cdflog-$c.dat"
+        echo "cdf_file[$ncdf] = $(gpstr "$data/cdflog-$c.dat"); cdf_title[$ncdf] = $(gpstr "$label")" >> "$data/series.tmp"
+    elif [ -s "$data/cdfpct-$c.dat" ]; then
+        ncdf=$((ncdf + 1))
+        echo "cdf_file[$ncdf] = $(gpstr "$data/cdfpct-$c.dat"); cdf_title[$ncdf] = $(gpstr "$label (percentiles)")" >> "$data/series.tmp"
+    fi
+    if [ -s "$base.rss.dat" ] && grep -qv '^#' "$base.rss.dat"; then
+        nrss=$((nrss + 1))
+        echo "rss_file[$nrss] = $(gpstr "$base.rss.dat"); rss_title[$nrss] = $(gpstr "$label")" >> "$data/series.tmp"
+    fi
+done < "$data/index.tsv"
+{
+    echo "nconf = $n; nmmu = $nmmu; ncdf = $ncdf; nrss = $nrss"
+    echo "array conf_title[$n]"
+    for a in mmu cdf rss; do
+        eval "k=\$n$a"
+        [ "$k" -gt 0 ] && echo "array ${a}_file[$k]; array ${a}_title[$k]"
+    done
+    cat "$data/series.tmp"
+} > "$data/series.gp"
+rm -f "$data/series.tmp"
+
+# Bar charts grow with the number of configurations.
+wide=$((n * 80 + 320))
+[ $wide -ge 900 ] || wide=900
+[ $wide -le 4000 ] || wide=4000
+
+render throughput $wide 560 || :
+render memory $wide 560 || :
+render gctime $wide 560 || :
+render pareto 1000 600 || :
+note throughput "median ops/s per configuration; the error bars span its slowest to its fastest run"
+note memory "medians over the runs of peak live bytes, peak heap bytes (held from the OS or malloc) and peak RSS"
+note gctime "median wall time split into memory-management pauses (gc_ms) and the rest"
+note pareto "median wall time against median peak RSS; the line joins the configurations no other beats on both"
+if [ $ncdf -gt 0 ]; then
+    render pauses 900 600 || :
+    if [ $cdf_logs -eq $ncdf ]; then
+        note pauses "every pause of repetition 0 (--pause-log)"
+    else
+        note pauses "from each run's p50/p90/p99/p99.9/max (median over runs) where no --pause-log file was written; $cdf_logs of $ncdf configurations from pause logs"
+    fi
+else
+    echo "plots.sh: no configuration recorded a pause: skipping the pause distribution" >&2
+    note pauses "skipped: no configuration recorded a pause"
+fi
+render mmu 900 600 || :
+if [ $mmu_curves -eq $nmmu ]; then
+    note mmu "bounded MMU curves of repetition 0 (--mmu-curve)"
+else
+    note mmu "$mmu_curves of $nmmu configurations have a --mmu-curve file; the others show the summary's 1, 10 and 100 ms windows"
+fi
+if [ $nrss -gt 0 ]; then
+    render rss 900 600 || :
+    note rss "RSS (solid) and live bytes (dashed) of repetition 0 (--rss-sample)"
+else
+    echo "plots.sh: no *.rss.dat files (mmbench run --rss-sample MS): skipping RSS over time" >&2
+    note rss "skipped: no --rss-sample files"
+fi
+
+# The sweep: the swept option's value against throughput and max pause.
+if [ -s "$dir/sweep.csv" ] && [ "$(wc -l < "$dir/sweep.csv")" -gt 1 ]; then
+    key=$(awk -F, 'NR == 2 { print $1; exit }' "$dir/sweep.csv")
+    awk -f "$here/sweepdata.awk" "$dir/sweep.csv" > "$data/sweep.dat"
+    logx=$(awk 'BEGIN { lo = -1 } $2 != "nan" { if (lo < 0 || $2 < lo) lo = $2; if ($2 > hi) hi = $2; num++ }
+               $2 == "nan" { cat = 1 }
+               END { print (!cat && lo > 0 && hi / lo >= 20) ? 1 : (cat ? -1 : 0) }' "$data/sweep.dat")
+    what=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+                    NR == 2 { print $c["workload"] " under " $c["collector"] " (allocator " $c["allocator"] ")"; exit }' "$dir/sweep.csv")
+    if render sweep 900 560 "key=$(gpstr "$key"); what=$(gpstr "$what"); logx=$logx"; then
+        note sweep "median ops/s (left axis, bars: slowest to fastest run) and median max pause (right axis) for each value of $key"
+    fi
+fi
+echo "plots.sh: $nplots plots in $out" >&2
+
+if [ -z "${MMB_PLOTS_NESTED:-}" ]; then
+    for sub in "$dir"/sweep*/; do
+        [ -f "$sub/sweep.csv" ] && MMB_PLOTS_NESTED=1 sh "$0" "${sub%/}"
+    done
+fi
+exit 0
