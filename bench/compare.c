@@ -8,15 +8,13 @@
  * unreadable, corrupt, truncated or of another schema is a usage error (exit
  * 2, one line). So is "no configuration in both": nothing was compared, and 1
  * stays reserved for failed runs and internal errors. */
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "driver.h"
-#include "mmb/json_read.h"
+#include "resultdocs.h"
 
 #define COMPARE_SEED 0x6d6d6263u /* fixed: the same files give the same intervals */
 #define MIN_RUNS_FOR_VERDICT 2   /* one run per side has no spread to judge by */
@@ -45,8 +43,7 @@ typedef struct config {
 /* One side of the comparison: its documents and their configurations. */
 typedef struct side {
     const char *path;
-    mmb_jdoc *docs;
-    int ndocs;
+    mmb_docs docs;
     config *cfg;
     int ncfg;
 } side;
@@ -65,17 +62,6 @@ static int oom(void)
     return MMB_EXIT_FAIL;
 }
 
-/* An option's value as text: numbers shortest-exact, strings as they are. */
-static void value_text(const mmb_jval *v, char *buf, size_t len)
-{
-    if (v->type == MMB_JNUM)
-        snprintf(buf, len, "%.15g", v->num);
-    else if (v->type == MMB_JSTR)
-        snprintf(buf, len, "%s", v->str);
-    else
-        snprintf(buf, len, "%s", v->type == MMB_JBOOL ? (v->num ? "true" : "false") : "null");
-}
-
 /* "workload collector allocator k=v;k=v..." over every effective option, so
  * an option left at its default matches the same value given explicitly. */
 static void config_key(const mmb_jval *run, char *key, size_t len)
@@ -85,7 +71,7 @@ static void config_key(const mmb_jval *run, char *key, size_t len)
                                    mmb_jdoc_str(mmb_jdoc_get(run, "allocator"), ""));
     for (const mmb_jval *o = mmb_jdoc_get(run, "options")->child; o && used < len; o = o->next) {
         char v[256];
-        value_text(o, v, sizeof v);
+        mmb_docs_value_text(o, v, sizeof v);
         used += (size_t)snprintf(key + used, len - used, "%s=%s;", o->key, v);
     }
 }
@@ -144,12 +130,6 @@ static int add_run(side *s, const mmb_jval *run)
     return 0;
 }
 
-static int is_mmbench(const mmb_jval *root)
-{
-    const char *schema = mmb_jdoc_str(mmb_jdoc_get(root, "schema"), "");
-    return !strcmp(schema, "mmbench/1");
-}
-
 static int collect_runs(side *s, const mmb_jval *root, const char *path)
 {
     const mmb_jval *runs = mmb_jdoc_get(root, "runs");
@@ -165,88 +145,22 @@ static int collect_runs(side *s, const mmb_jval *root, const char *path)
     return 0;
 }
 
-/* Load one document; inside a directory, files of another schema are
- * skipped (hyperfine's JSON lives there too), but corrupt ones are not. */
-static int load_file(side *s, const char *path, int in_dir)
-{
-    char err[256];
-    mmb_jdoc *nd = realloc(s->docs, sizeof *nd * (size_t)(s->ndocs + 1));
-    if (!nd)
-        return oom();
-    s->docs = nd;
-    mmb_jdoc *d = &s->docs[s->ndocs++];
-    if (mmb_jdoc_load(d, path, err, sizeof err))
-        return mmb_usage_error("%s: %s", path, err);
-    if (!is_mmbench(d->root))
-        return in_dir ? 0 : mmb_usage_error("%s: not an mmbench/1 result document", path);
-    return collect_runs(s, d->root, path);
-}
-
-static int cmp_names(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-/* The names of a directory's *.json files, sorted (a stable output). */
-static int list_json(DIR *d, char ***out)
-{
-    char **names = NULL;
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t len = strlen(e->d_name);
-        if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
-            continue;
-        char **nn = realloc(names, sizeof *nn * (size_t)(n + 1));
-        if (!nn)
-            break;
-        names = nn;
-        if ((names[n] = strdup(e->d_name)))
-            n++;
-    }
-    if (n)
-        qsort(names, (size_t)n, sizeof *names, cmp_names);
-    *out = names;
-    return n;
-}
-
-static int load_dir(side *s, const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return mmb_usage_error("%s: cannot read the directory", dir);
-    char **names;
-    int n = list_json(d, &names), status = 0;
-    closedir(d);
-    for (int i = 0; i < n; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (!status)
-            status = load_file(s, path, 1);
-        free(names[i]);
-    }
-    free(names);
-    if (!status && !s->ncfg)
-        return mmb_usage_error("%s: no mmbench/1 result documents in the directory", dir);
-    return status;
-}
-
+/* A file or a directory of them, and the runs of every document. */
 static int load_side(side *s, const char *path)
 {
-    struct stat st;
     s->path = path;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return load_dir(s, path);
-    return load_file(s, path, 0);
+    int status = mmb_docs_load(&s->docs, path);
+    for (int i = 0; !status && i < s->docs.n; i++)
+        status = collect_runs(s, s->docs.doc[i].root, s->docs.path[i]);
+    return status;
 }
 
 static void free_side(side *s)
 {
     for (int i = 0; i < s->ncfg; i++)
         free(s->cfg[i].runs);
-    for (int i = 0; i < s->ndocs; i++)
-        mmb_jdoc_free(&s->docs[i]);
     free(s->cfg);
-    free(s->docs);
+    mmb_docs_free(&s->docs);
 }
 
 /* One metric over a configuration's runs; nulls (undefined figures) are
@@ -324,7 +238,7 @@ static void option_of(const config *c, const char *key, char *buf, size_t len)
 {
     const mmb_jval *v = mmb_jdoc_get(mmb_jdoc_get(c->first, "options"), key);
     if (v)
-        value_text(v, buf, len);
+        mmb_docs_value_text(v, buf, len);
     else
         snprintf(buf, len, "(none)");
 }
@@ -355,18 +269,19 @@ static void differences(const config *a, const config *b, char *buf, size_t len)
             option_of(b, o->key, y, sizeof y), used = add_diff(buf, len, used, o->key, "(none)", y);
 }
 
-/* Does option `key` take more than one value over the compared pairs? Only
- * those are worth printing in a configuration's name. */
+/* Does option `key` take more than one value over the compared pairs (among
+ * the configurations that have it)? Only those are worth printing in a
+ * configuration's name. */
 static int option_varies(const pair *p, int n, const char *key)
 {
-    char first[256], v[256];
-    option_of(p[0].a, key, first, sizeof first);
-    for (int i = 0; i < n; i++) {
-        option_of(p[i].a, key, v, sizeof v);
-        if (strcmp(v, first))
-            return 1;
-        option_of(p[i].b, key, v, sizeof v);
-        if (strcmp(v, first))
+    char first[256] = "", v[256];
+    for (int i = 0; i < 2 * n; i++) {
+        option_of(i % 2 ? p[i / 2].b : p[i / 2].a, key, v, sizeof v);
+        if (!strcmp(v, "(none)"))
+            continue;
+        if (!first[0])
+            snprintf(first, sizeof first, "%s", v);
+        else if (strcmp(v, first))
             return 1;
     }
     return 0;
@@ -380,7 +295,7 @@ static void config_label(const pair *p, int n, const config *c, char *buf, size_
         char v[256];
         if (!option_varies(p, n, o->key))
             continue;
-        value_text(o, v, sizeof v);
+        mmb_docs_value_text(o, v, sizeof v);
         used += (size_t)snprintf(buf + used, len - used, " %s=%s", o->key, v);
     }
 }
@@ -397,10 +312,7 @@ static void num_text(double v, char *buf, size_t len)
 
 static void side_header(FILE *f, const char *tag, const side *s)
 {
-    const mmb_jval *env = NULL;
-    for (int i = 0; i < s->ndocs && !env; i++)
-        if (is_mmbench(s->docs[i].root))
-            env = mmb_jdoc_get(s->docs[i].root, "env");
+    const mmb_jval *env = s->docs.n ? mmb_jdoc_get(s->docs.doc[0].root, "env") : NULL;
     fprintf(f, "%s: %s (%d configuration%s; mmbench %s, git %s, %s)\n", tag, s->path, s->ncfg,
             s->ncfg == 1 ? "" : "s", mmb_jdoc_str(mmb_jdoc_get(env, "version"), "?"),
             mmb_jdoc_str(mmb_jdoc_get(env, "git"), "?"), mmb_jdoc_str(mmb_jdoc_get(env, "date"), "?"));

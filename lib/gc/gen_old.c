@@ -51,18 +51,57 @@ static void *map_aligned(size_t bytes)
     return (void *)a;
 }
 
-/* Map and link a page for `nblocks` blocks of `block` bytes, within
- * heap-limit. Fresh memory is zero, which is what the header needs. */
-static mmb_gen_page *page_map(mmb_gen_old *old, size_t block, uint32_t nblocks, uint32_t cls)
+static void page_unmap(mmb_gen_page *pg)
 {
-    size_t bytes = GEN_PAGE_HDR + block * nblocks;
-    bytes = (bytes + GEN_OS_PAGE - 1) & ~(GEN_OS_PAGE - 1);
+    size_t bytes = pg->map_bytes;
+    munmap(pg, bytes);
+    mmb_acct_heap(-(int64_t)bytes);
+}
+
+static void cache_release(mmb_gen_old *old)
+{
+    while (old->cache) {
+        mmb_gen_page *pg = old->cache;
+        old->cache = pg->next;
+        page_unmap(pg);
+    }
+    old->ncached = 0;
+}
+
+/* Memory for a mapping of `bytes`: a cached empty page when it is a small
+ * one (no system call, no page faults), else a new mapping within
+ * heap-limit (giving the cache back first if that makes room). */
+static mmb_gen_page *page_memory(mmb_gen_old *old, size_t bytes)
+{
+    if (bytes == GEN_PAGE && old->cache) {
+        mmb_gen_page *pg = old->cache;
+        old->cache = pg->next;
+        old->ncached--;
+        memset(pg, 0, sizeof *pg);
+        return pg;
+    }
+    if (mmb_heap_limit_exceeded(bytes))
+        cache_release(old);
     if (mmb_heap_limit_exceeded(bytes))
         return NULL;
     mmb_gen_page *pg = map_aligned(bytes);
+    if (pg)
+        mmb_acct_heap((int64_t)bytes);
+    return pg;
+}
+
+/* Set up and link a mapping for `nblocks` blocks of `block` bytes: a small
+ * page is always GEN_PAGE bytes (so that any empty one can be reused), a
+ * large one what its object needs. The header starts zeroed; blocks at or
+ * above bump are never read, whatever a reused page left there. */
+static mmb_gen_page *page_map(mmb_gen_old *old, size_t block, uint32_t nblocks, uint32_t cls)
+{
+    size_t bytes = GEN_PAGE;
+    if (cls == GEN_LARGE_CLASS)
+        bytes = (GEN_PAGE_HDR + block + GEN_OS_PAGE - 1) & ~(GEN_OS_PAGE - 1);
+    mmb_gen_page *pg = page_memory(old, bytes);
     if (!pg)
         return NULL;
-    mmb_acct_heap((int64_t)bytes);
     pg->map_bytes = bytes;
     pg->block = block;
     pg->nblocks = nblocks;
@@ -72,11 +111,18 @@ static mmb_gen_page *page_map(mmb_gen_old *old, size_t block, uint32_t nblocks, 
     return pg;
 }
 
-static void page_unmap(mmb_gen_page *pg)
+/* An empty mapping after a sweep: a small page is kept for reuse while the
+ * cache has room (the heap often regrows right after a major), anything
+ * else goes back to the OS. */
+static void page_release(mmb_gen_old *old, mmb_gen_page *pg)
 {
-    size_t bytes = pg->map_bytes;
-    munmap(pg, bytes);
-    mmb_acct_heap(-(int64_t)bytes);
+    if (pg->cls != GEN_LARGE_CLASS && old->ncached < GEN_PAGE_CACHE) {
+        pg->next = old->cache;
+        old->cache = pg;
+        old->ncached++;
+        return;
+    }
+    page_unmap(pg);
 }
 
 void mmb_gen_old_init(mmb_gen_old *old)
@@ -86,6 +132,7 @@ void mmb_gen_old_init(mmb_gen_old *old)
 
 void mmb_gen_old_destroy(mmb_gen_old *old)
 {
+    cache_release(old);
     mmb_gen_page *pg = old->pages;
     while (pg) {
         mmb_gen_page *next = pg->next;
@@ -201,9 +248,8 @@ static void keep_page(mmb_gen_old *old, mmb_gen_page *pg, mmb_gen_page ***tail)
     }
 }
 
-/* Sweep every mapping: O(blocks handed out). Empty mappings go back to the
- * OS at once (the next major is at least `growth` away, so holding them for
- * reuse would only raise the peak). */
+/* Sweep every mapping: O(blocks handed out). Empty mappings are released
+ * (page_release). */
 mmb_gen_swept mmb_gen_old_sweep(mmb_gen_old *old)
 {
     mmb_gen_swept sw = {0, 0};
@@ -214,7 +260,7 @@ mmb_gen_swept mmb_gen_old_sweep(mmb_gen_old *old)
         if (sweep_page(pg, &sw))
             keep_page(old, pg, &tail);
         else
-            page_unmap(pg);
+            page_release(old, pg);
         pg = next;
     }
     *tail = NULL;

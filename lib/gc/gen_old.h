@@ -31,6 +31,7 @@
 #define GEN_NCLASSES 32                 /* 16..128 by 16, then 4 per doubling to 8192 */
 #define GEN_LARGE_CLASS GEN_NCLASSES    /* cls of a large mapping */
 #define GEN_OS_PAGE ((size_t)4096)      /* mapping granularity */
+#define GEN_PAGE_CACHE 64               /* empty small pages kept mapped (4 MiB) */
 
 typedef struct mmb_gen_page {
     struct mmb_gen_page *next;       /* every mapping of the old generation */
@@ -51,6 +52,8 @@ typedef struct mmb_gen_page {
 typedef struct mmb_gen_old {
     mmb_gen_page *pages;                /* every mapping */
     mmb_gen_page *avail[GEN_NCLASSES];  /* pages with a free or untouched block */
+    mmb_gen_page *cache;                /* empty small pages, still mapped and counted */
+    size_t ncached;
     size_t objs;                        /* allocated objects (live or not yet swept) */
     uint64_t bytes;                     /* their requested bytes */
 } mmb_gen_old;
