@@ -14,6 +14,7 @@ static const char usage[] =
     "       mmbench compare [--format text|json] A B     (A, B: result files or directories)\n"
     "       mmbench sweep -w WORKLOAD -c COLLECTOR [-a ALLOCATOR] -o KEY=V1,V2,... [-o KEY=VALUE]...\n"
     "                   [-r REPEATS] [--warmup N] [--seed N] --out-dir DIR\n"
+    "       mmbench report DIR                             (DIR/report.html and report.md)\n"
     "exit status: 0 ok, 1 verification failed or internal error, 2 usage error,\n"
     "             3 heap-limit exceeded\n";
 
@@ -49,5 +50,7 @@ int main(int argc, char **argv)
         return mmb_cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "sweep"))
         return mmb_cli_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return mmb_cli_report(argc - 1, argv + 1);
     return mmb_usage_error("unknown command '%s' (list, run, compare, sweep, report)", cmd);
 }

@@ -13,6 +13,7 @@
 # also carry min and max, drawn as the error bars.
 BEGIN {
     FS = ","
+    nines[0] = log(2) / log(10); nines[1] = 1; nines[2] = 2; nines[3] = 3
     nm = split("ops_per_s wall_ms gc_ms pauses.count pauses.p50_ms pauses.p90_ms pauses.p99_ms " \
                "pauses.p999_ms pauses.max_ms mmu.1ms mmu.10ms mmu.100ms peak_live_bytes " \
                "peak_heap_bytes peak_rss_bytes", metric, " ")
@@ -36,6 +37,8 @@ FNR == 1 {
     k = ++n[label]
     for (j = 1; j <= nm; j++)
         v[label, j, k] = $col[metric[j]] + 0
+    run_c[++nruns] = label
+    run_wall[nruns] = $col["wall_ms"] + 0
 }
 # The median of metric j over the runs of a label (insertion sort: a few
 # runs per configuration).
@@ -55,16 +58,22 @@ function extreme(label, j, want_max,    i, r) {
 # With -v datadir=DIR, also the fallbacks drawn when a configuration has no
 # series files: DIR/mmu3-<c>.dat (the three MMU windows of the summary) and
 # DIR/cdfpct-<c>.dat (the pause percentiles on the nines scale of pauses.gp:
-# y = -log10(1 - p), the maximum drawn at y = 4), and DIR/index.tsv (index,
+# y = -log10(1 - p); the maximum at log10(2 n) for n pauses, where the
+# largest of n sorted pauses sits in a pause log's curve, percentiles at or
+# above it left out: with so few pauses they are the maximum), and
+# DIR/index.tsv (index,
 # label, file base, median pause count) for plots.sh to walk.
-function fallbacks(c, L,    f) {
+function fallbacks(c, L,    f, j, top, count) {
     printf "%d\t%s\t%s\t%.6g\n", c, L, base[L], median(L, 4) > (datadir "/index.tsv")
     f = datadir "/mmu3-" c ".dat"
     printf "1 %.6g\n10 %.6g\n100 %.6g\n", median(L, 10), median(L, 11), median(L, 12) > f
     close(f)
-    if (median(L, 4) <= 0) return
+    if ((count = median(L, 4)) <= 0) return
     f = datadir "/cdfpct-" c ".dat"
-    printf "%.6g 0.30103\n%.6g 1\n%.6g 2\n%.6g 3\n%.6g 4\n", median(L, 5), median(L, 6), median(L, 7), median(L, 8), median(L, 9) > f
+    top = log(2 * count) / log(10)
+    for (j = 0; j < 4; j++)
+        if (nines[j] < top - 1e-9) printf "%.6g %.6g\n", median(L, 5 + j), nines[j] > f
+    printf "%.6g %.6g\n", median(L, 9), top > f
     close(f)
 }
 # DIR/pareto.dat: the Pareto front of median wall time against median peak
@@ -79,8 +88,17 @@ function pareto(    c, i, s, t, w, r, best, f, idx) {
         if (i == 1 || r[idx[i]] < best) { printf "%.6g %.6g\n", w[idx[i]], r[idx[i]] / 1048576 > f; best = r[idx[i]] }
     close(f)
 }
+# DIR/runs.dat: every run's wall time beside its configuration's index, a
+# little jitter on x so equal times stay visible.
+function runs(    r, c, f) {
+    f = datadir "/runs.dat"
+    for (c = 1; c <= nc; c++) idx_of[order[c]] = c
+    for (r = 1; r <= nruns; r++)
+        printf "%.3f %.6g\n", idx_of[run_c[r]] + 0.08 * ((r * 7) % 5 - 2), run_wall[r] > f
+    close(f)
+}
 END {
-    if (datadir != "") pareto()
+    if (datadir != "") { pareto(); runs() }
     for (c = 1; c <= nc; c++) {
         L = order[c]
         printf "%d \"%s\" %d", c, L, n[L]

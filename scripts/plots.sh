@@ -98,6 +98,8 @@ wide=$((n * 80 + 320))
 render throughput $wide 560 || :
 render memory $wide 560 || :
 render gctime $wide 560 || :
+render runs $wide 560 "nconf=$n" || :
+note runs "each point is one repetition; a wide spread means the medians above deserve less trust"
 render pareto 1000 600 || :
 note throughput "median ops/s per configuration; the error bars span its slowest to its fastest run"
 note memory "medians over the runs of peak live bytes, peak heap bytes (held from the OS or malloc) and peak RSS"
@@ -107,8 +109,10 @@ if [ $ncdf -gt 0 ]; then
     render pauses 900 600 || :
     if [ $cdf_logs -eq $ncdf ]; then
         note pauses "every pause of repetition 0 (--pause-log)"
+    elif [ $cdf_logs -eq 0 ]; then
+        note pauses "five points per configuration: the median over its runs of p50, p90, p99, p99.9 and the maximum (no --pause-log files; with them, every pause is drawn)"
     else
-        note pauses "from each run's p50/p90/p99/p99.9/max (median over runs) where no --pause-log file was written; $cdf_logs of $ncdf configurations from pause logs"
+        note pauses "$cdf_logs of $ncdf configurations drawn from --pause-log files (every pause); the others from the medians of their runs' p50, p90, p99, p99.9 and maximum"
     fi
 else
     echo "plots.sh: no configuration recorded a pause: skipping the pause distribution" >&2

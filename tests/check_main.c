@@ -16,6 +16,7 @@ static const suite_fn suites[] = {
     make_rc_suite,
     make_tracing_suite,
     make_gen_suite,
+    make_workloads_suite,
 };
 
 int main(void)

@@ -12,5 +12,6 @@ Suite *make_oracle_suite(void);
 Suite *make_rc_suite(void);
 Suite *make_tracing_suite(void);
 Suite *make_gen_suite(void);
+Suite *make_workloads_suite(void);
 
 #endif

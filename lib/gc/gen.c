@@ -7,10 +7,10 @@
 #include "gc/gen_internal.h"
 #include "mmb/collector.h"
 
-#define MIB (1024.0 * 1024.0)
+#define MMB_GEN_MIB (1024.0 * 1024.0)
 
 static const mmb_optdesc gen_opts[] = {
-    {"nursery", MMB_OPT_SIZE, 4 * MIB, 64 * 1024, 1024 * MIB, NULL,
+    {"nursery", MMB_OPT_SIZE, 4 * MMB_GEN_MIB, 64 * 1024, 1024 * MMB_GEN_MIB, NULL,
      "eden bytes (objects are bump-allocated there; each survivor space is a quarter of it)"},
     {"promote-age", MMB_OPT_INT, 2, 1, MMB_GEN_MAX_AGE, NULL,
      "minor collections an object survives before it is promoted to the old generation"},
@@ -39,25 +39,25 @@ static double opt(const mmb_run_ctx *ctx, const char *name)
 }
 
 /* Eden bytes: the option, capped under heap-limit so that the young
- * generation (eden and two survivor spaces) takes at most 1/GEN_LIMIT_YOUNG_DIV
+ * generation (eden and two survivor spaces) takes at most 1/MMB_GEN_LIMIT_YOUNG_DIV
  * of the limit, and never below the option's minimum. */
 static size_t eden_bytes(const mmb_run_ctx *ctx)
 {
     size_t eden = (size_t)opt(ctx, "nursery");
     uint64_t limit = mmb_metrics_g.heap_limit;
     if (limit) {
-        uint64_t cap = limit / GEN_LIMIT_YOUNG_DIV * GEN_SURVIVOR_DIV / (GEN_SURVIVOR_DIV + 2);
+        uint64_t cap = limit / MMB_GEN_LIMIT_YOUNG_DIV * MMB_GEN_SURVIVOR_DIV / (MMB_GEN_SURVIVOR_DIV + 2);
         if (eden > cap)
             eden = cap > gen_opts[0].min ? (size_t)cap : (size_t)gen_opts[0].min;
     }
-    return (eden + GEN_OS_PAGE - 1) & ~(GEN_OS_PAGE - 1);
+    return (eden + MMB_GEN_OS_PAGE - 1) & ~(MMB_GEN_OS_PAGE - 1);
 }
 
 /* One mapping for eden and both survivor spaces, so the young test is one
  * range check. */
 static void map_young(mmb_heap *h, size_t eden)
 {
-    size_t surv = (eden / GEN_SURVIVOR_DIV + GEN_OS_PAGE - 1) & ~(GEN_OS_PAGE - 1);
+    size_t surv = (eden / MMB_GEN_SURVIVOR_DIV + MMB_GEN_OS_PAGE - 1) & ~(MMB_GEN_OS_PAGE - 1);
     size_t total = eden + 2 * surv;
     if (mmb_heap_limit_exceeded(total))
         mmb_oom("gen", total);
@@ -73,7 +73,7 @@ static void map_young(mmb_heap *h, size_t eden)
     }
     h->young_lo = (uintptr_t)p;
     h->young_span = total;
-    h->large_min = eden / GEN_LARGE_DIV;
+    h->large_min = eden / MMB_GEN_LARGE_DIV;
 }
 
 mmb_heap *mmb_gen_create(const mmb_run_ctx *ctx)
@@ -89,7 +89,7 @@ mmb_heap *mmb_gen_create(const mmb_run_ctx *ctx)
     h->promote_age = (unsigned)opt(ctx, "promote-age");
     h->growth = opt(ctx, "growth");
     h->card_mode = (int)opt(ctx, "barrier") == 1;
-    h->major_target = GEN_MIN_MAJOR_BYTES;
+    h->major_target = MMB_GEN_MIN_MAJOR_BYTES;
     mmb_metrics_g.ngens = 2;
     return h;
 }
@@ -117,7 +117,7 @@ static int promotion_may_fail(const mmb_heap *h)
         return 0;
     const mmb_gen_space *from = &h->surv[h->from];
     uint64_t young = (uint64_t)(h->top - h->eden_lo) + (uint64_t)(from->top - from->lo);
-    return mmb_heap_limit_exceeded(young + young / 4 + GEN_PROMOTE_SLACK);
+    return mmb_heap_limit_exceeded(young + young / 4 + MMB_GEN_PROMOTE_SLACK);
 }
 
 /* A minor collection, preceded by a major if heap-limit requires it. */

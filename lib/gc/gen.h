@@ -10,7 +10,7 @@
  * one mapping per large object (gen_old.h), marked with an explicit stack and
  * swept by a major collection once its live bytes pass `growth` x the live
  * bytes after the previous major (gen_major.c). Objects of at least
- * large_min bytes (nursery / GEN_LARGE_DIV) are allocated old directly.
+ * large_min bytes (nursery / MMB_GEN_LARGE_DIV) are allocated old directly.
  *
  * Generations are address ranges: the young generation (eden and both
  * survivor spaces) is one mapping [young_lo, young_lo + young_span), so "is

@@ -26,18 +26,18 @@
 #define MMB_GEN_ASSERT(c) ((void)0)
 #endif
 
-/* Each survivor space is nursery / GEN_SURVIVOR_DIV bytes (eden:s0:s1 =
+/* Each survivor space is nursery / MMB_GEN_SURVIVOR_DIV bytes (eden:s0:s1 =
  * 4:1:1; HotSpot's default is 8:1:1, but our workloads keep more alive). */
-#define GEN_SURVIVOR_DIV 4
-/* Objects of nursery / GEN_LARGE_DIV bytes or more are allocated old. */
-#define GEN_LARGE_DIV 8
+#define MMB_GEN_SURVIVOR_DIV 4
+/* Objects of nursery / MMB_GEN_LARGE_DIV bytes or more are allocated old. */
+#define MMB_GEN_LARGE_DIV 8
 /* No major below this many old live bytes (a tiny heap would thrash). */
-#define GEN_MIN_MAJOR_BYTES ((uint64_t)4 << 20)
+#define MMB_GEN_MIN_MAJOR_BYTES ((uint64_t)4 << 20)
 /* Under heap-limit the young generation may use at most 1/this of it. */
-#define GEN_LIMIT_YOUNG_DIV 2
+#define MMB_GEN_LIMIT_YOUNG_DIV 2
 /* Old-generation bytes a minor may need beyond the young bytes it copies:
  * partly filled pages of the classes it promotes into. */
-#define GEN_PROMOTE_SLACK (8 * GEN_PAGE)
+#define MMB_GEN_PROMOTE_SLACK (8 * MMB_GEN_PAGE)
 
 /* Bytes of an object in eden / a survivor space (rounded). */
 static inline size_t mmb_gen_young_size(const mmb_obj *o)

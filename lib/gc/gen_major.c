@@ -67,11 +67,15 @@ static mmb_gen_swept reclaim_young(mmb_heap *h)
 }
 
 /* Next major when the old generation's live bytes pass growth x now
- * (Whippet's and Lua's "heap as a multiple of live data"). */
+ * (Whippet's and Lua's "heap as a multiple of live data"). The old
+ * generation will grow by target - live before then, so that much of the
+ * swept-empty pages stays mapped: reusing them costs no system call or page
+ * fault, and the heap would regrow to that size anyway. */
 static void set_target(mmb_heap *h)
 {
     uint64_t t = (uint64_t)(h->growth * (double)h->old->bytes);
-    h->major_target = t > GEN_MIN_MAJOR_BYTES ? t : GEN_MIN_MAJOR_BYTES;
+    h->major_target = t > MMB_GEN_MIN_MAJOR_BYTES ? t : MMB_GEN_MIN_MAJOR_BYTES;
+    mmb_gen_old_trim(h->old, h->major_target - h->old->bytes);
 }
 
 void mmb_gen_major(mmb_heap *h, mmb_obj **extra)

@@ -6,48 +6,48 @@
 #include "gc/gen_old.h"
 
 /* Classes 0..7 are 16..128 bytes by 16; above 128 each doubling [p, 2p) is
- * split in four (p + p/4, p + 2p/4, p + 3p/4, 2p), up to GEN_SMALL_MAX. */
-#define FINE_CLASSES 8
-#define FINE_MAX 128u
+ * split in four (p + p/4, p + 2p/4, p + 3p/4, 2p), up to MMB_GEN_SMALL_MAX. */
+#define MMB_GEN_FINE_CLASSES 8
+#define MMB_GEN_FINE_MAX 128u
 
 static unsigned class_of(size_t size)
 {
-    if (size <= FINE_MAX)
+    if (size <= MMB_GEN_FINE_MAX)
         return size ? (unsigned)((size + 15) / 16 - 1) : 0;
     size_t s = size - 1;
     unsigned k = 63u - (unsigned)__builtin_clzll(s); /* 2^k <= s < 2^(k+1), k >= 7 */
     unsigned sub = (unsigned)((s - ((size_t)1 << k)) >> (k - 2));
-    return FINE_CLASSES + (k - 7) * 4 + sub;
+    return MMB_GEN_FINE_CLASSES + (k - 7) * 4 + sub;
 }
 
 static size_t class_size(unsigned cls)
 {
-    if (cls < FINE_CLASSES)
+    if (cls < MMB_GEN_FINE_CLASSES)
         return (size_t)(cls + 1) * 16;
-    unsigned j = cls - FINE_CLASSES, k = 7 + j / 4;
+    unsigned j = cls - MMB_GEN_FINE_CLASSES, k = 7 + j / 4;
     return ((size_t)1 << k) + (size_t)(j % 4 + 1) * ((size_t)1 << (k - 2));
 }
 
-/* A GEN_PAGE-aligned anonymous mapping. mmap usually hands out addresses
+/* An MMB_GEN_PAGE-aligned anonymous mapping. mmap usually hands out addresses
  * next to the previous mapping, so the first try is often aligned; else map
- * one GEN_PAGE more and trim both ends. */
+ * one MMB_GEN_PAGE more and trim both ends. */
 static void *map_aligned(size_t bytes)
 {
     void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
-    if (((uintptr_t)p & (GEN_PAGE - 1)) == 0)
+    if (((uintptr_t)p & (MMB_GEN_PAGE - 1)) == 0)
         return p;
     munmap(p, bytes);
-    p = mmap(NULL, bytes + GEN_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    p = mmap(NULL, bytes + MMB_GEN_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
-    uintptr_t a = ((uintptr_t)p + GEN_PAGE - 1) & ~(uintptr_t)(GEN_PAGE - 1);
+    uintptr_t a = ((uintptr_t)p + MMB_GEN_PAGE - 1) & ~(uintptr_t)(MMB_GEN_PAGE - 1);
     size_t head = a - (uintptr_t)p;
     if (head)
         munmap(p, head);
-    if (GEN_PAGE - head)
-        munmap((void *)(a + bytes), GEN_PAGE - head);
+    if (MMB_GEN_PAGE - head)
+        munmap((void *)(a + bytes), MMB_GEN_PAGE - head);
     return (void *)a;
 }
 
@@ -58,14 +58,19 @@ static void page_unmap(mmb_gen_page *pg)
     mmb_acct_heap(-(int64_t)bytes);
 }
 
-static void cache_release(mmb_gen_old *old)
+void mmb_gen_old_trim(mmb_gen_old *old, uint64_t keep)
 {
-    while (old->cache) {
+    while (old->cache && (uint64_t)old->ncached * MMB_GEN_PAGE > keep) {
         mmb_gen_page *pg = old->cache;
         old->cache = pg->next;
+        old->ncached--;
         page_unmap(pg);
     }
-    old->ncached = 0;
+}
+
+static void cache_release(mmb_gen_old *old)
+{
+    mmb_gen_old_trim(old, 0);
 }
 
 /* Memory for a mapping of `bytes`: a cached empty page when it is a small
@@ -73,7 +78,7 @@ static void cache_release(mmb_gen_old *old)
  * heap-limit (giving the cache back first if that makes room). */
 static mmb_gen_page *page_memory(mmb_gen_old *old, size_t bytes)
 {
-    if (bytes == GEN_PAGE && old->cache) {
+    if (bytes == MMB_GEN_PAGE && old->cache) {
         mmb_gen_page *pg = old->cache;
         old->cache = pg->next;
         old->ncached--;
@@ -91,14 +96,14 @@ static mmb_gen_page *page_memory(mmb_gen_old *old, size_t bytes)
 }
 
 /* Set up and link a mapping for `nblocks` blocks of `block` bytes: a small
- * page is always GEN_PAGE bytes (so that any empty one can be reused), a
+ * page is always MMB_GEN_PAGE bytes (so that any empty one can be reused), a
  * large one what its object needs. The header starts zeroed; blocks at or
  * above bump are never read, whatever a reused page left there. */
 static mmb_gen_page *page_map(mmb_gen_old *old, size_t block, uint32_t nblocks, uint32_t cls)
 {
-    size_t bytes = GEN_PAGE;
-    if (cls == GEN_LARGE_CLASS)
-        bytes = (GEN_PAGE_HDR + block + GEN_OS_PAGE - 1) & ~(GEN_OS_PAGE - 1);
+    size_t bytes = MMB_GEN_PAGE;
+    if (cls == MMB_GEN_LARGE_CLASS)
+        bytes = (MMB_GEN_PAGE_HDR + block + MMB_GEN_OS_PAGE - 1) & ~(MMB_GEN_OS_PAGE - 1);
     mmb_gen_page *pg = page_memory(old, bytes);
     if (!pg)
         return NULL;
@@ -111,12 +116,12 @@ static mmb_gen_page *page_map(mmb_gen_old *old, size_t block, uint32_t nblocks, 
     return pg;
 }
 
-/* An empty mapping after a sweep: a small page is kept for reuse while the
- * cache has room (the heap often regrows right after a major), anything
- * else goes back to the OS. */
+/* An empty mapping after a sweep: a small page is cached for reuse (the
+ * policy trims the cache right after the sweep), a large one goes back to
+ * the OS. */
 static void page_release(mmb_gen_old *old, mmb_gen_page *pg)
 {
-    if (pg->cls != GEN_LARGE_CLASS && old->ncached < GEN_PAGE_CACHE) {
+    if (pg->cls != MMB_GEN_LARGE_CLASS) {
         pg->next = old->cache;
         old->cache = pg;
         old->ncached++;
@@ -165,7 +170,7 @@ static mmb_obj *alloc_small(mmb_gen_old *old, size_t size)
     mmb_gen_page *pg = old->avail[cls];
     if (!pg) {
         size_t block = class_size(cls);
-        pg = page_map(old, block, (uint32_t)((GEN_PAGE - GEN_PAGE_HDR) / block), cls);
+        pg = page_map(old, block, (uint32_t)((MMB_GEN_PAGE - MMB_GEN_PAGE_HDR) / block), cls);
         if (!pg)
             return NULL;
         pg->in_avail = 1;
@@ -183,10 +188,10 @@ static mmb_obj *alloc_small(mmb_gen_old *old, size_t size)
 mmb_obj *mmb_gen_old_alloc(mmb_gen_old *old, size_t size)
 {
     mmb_obj *o;
-    if (size <= GEN_SMALL_MAX) {
+    if (size <= MMB_GEN_SMALL_MAX) {
         o = alloc_small(old, size);
     } else {
-        mmb_gen_page *pg = page_map(old, (size + 15) & ~(size_t)15, 1, GEN_LARGE_CLASS);
+        mmb_gen_page *pg = page_map(old, (size + 15) & ~(size_t)15, 1, MMB_GEN_LARGE_CLASS);
         o = pg ? (mmb_obj *)page_take(pg) : NULL;
     }
     if (o) {
@@ -241,7 +246,7 @@ static void keep_page(mmb_gen_old *old, mmb_gen_page *pg, mmb_gen_page ***tail)
     *tail = &pg->next;
     pg->in_avail = 0;
     pg->next_avail = NULL;
-    if (pg->cls != GEN_LARGE_CLASS && !page_full(pg)) {
+    if (pg->cls != MMB_GEN_LARGE_CLASS && !page_full(pg)) {
         pg->next_avail = old->avail[pg->cls];
         old->avail[pg->cls] = pg;
         pg->in_avail = 1;

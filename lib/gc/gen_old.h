@@ -1,19 +1,20 @@
 /* lib/gc/gen_old.h: the old generation of `gen`: a non-moving mark-sweep
  * space of size-classed blocks, private to the gen collector.
  *
- * Memory comes from the OS in GEN_PAGE-aligned mappings, each starting with a
- * mmb_gen_page header:
- *  - a small page (GEN_PAGE bytes) holds blocks of one size class (16 bytes
- *    .. GEN_SMALL_MAX, four classes per doubling above 128: at most 25% lost
- *    to rounding);
- *  - a large mapping holds one object bigger than GEN_SMALL_MAX.
- * Every object starts within the first GEN_PAGE bytes of its mapping, so its
- * header (and card table) is at (address & ~(GEN_PAGE - 1)).
+ * Memory comes from the OS in MMB_GEN_PAGE-aligned mappings, each starting
+ * with an mmb_gen_page header:
+ *  - a small page (MMB_GEN_PAGE bytes) holds blocks of one size class: 16 to
+ *    128 bytes by 16, then four classes per doubling up to MMB_GEN_SMALL_MAX
+ *    (above 128 bytes at most a fifth of a block is lost to rounding);
+ *  - a large mapping holds one object bigger than MMB_GEN_SMALL_MAX.
+ * Every object starts within the first MMB_GEN_PAGE bytes of its mapping, so
+ * its header (and card table) is at (address & ~(MMB_GEN_PAGE - 1)).
  *
  * Block states (a block in [0, bump) of its page):
  *   allocated: an mmb_obj whose meta has MMB_GEN_OLD;
  *   free:      word 0 links the page's free list, meta (word 1) is 0.
- * Blocks at or above `bump` were never handed out (still zero from mmap).
+ * Blocks at or above `bump` have not been handed out since the page was set
+ * up (a reused empty page may hold anything there): they are never read.
  */
 #ifndef MMB_GC_GEN_OLD_H
 #define MMB_GC_GEN_OLD_H
@@ -23,15 +24,14 @@
 
 #include "mmb/object.h"
 
-#define GEN_PAGE ((size_t)64 * 1024)    /* bytes per small page, and alignment */
-#define GEN_CARD_SHIFT 9                /* a card covers 512 bytes */
-#define GEN_CARD ((size_t)1 << GEN_CARD_SHIFT)
-#define GEN_NCARDS (GEN_PAGE / GEN_CARD)
-#define GEN_SMALL_MAX ((size_t)8192)    /* bytes; larger objects get a mapping each */
-#define GEN_NCLASSES 32                 /* 16..128 by 16, then 4 per doubling to 8192 */
-#define GEN_LARGE_CLASS GEN_NCLASSES    /* cls of a large mapping */
-#define GEN_OS_PAGE ((size_t)4096)      /* mapping granularity */
-#define GEN_PAGE_CACHE 64               /* empty small pages kept mapped (4 MiB) */
+#define MMB_GEN_PAGE ((size_t)64 * 1024)  /* bytes per small page, and alignment */
+#define MMB_GEN_CARD_SHIFT 9              /* a card covers 512 bytes */
+#define MMB_GEN_CARD ((size_t)1 << MMB_GEN_CARD_SHIFT)
+#define MMB_GEN_NCARDS (MMB_GEN_PAGE / MMB_GEN_CARD)
+#define MMB_GEN_SMALL_MAX ((size_t)8192)  /* bytes; larger objects get a mapping each */
+#define MMB_GEN_NCLASSES 32               /* 16..128 by 16, then 4 per doubling to 8192 */
+#define MMB_GEN_LARGE_CLASS MMB_GEN_NCLASSES /* cls of a large mapping */
+#define MMB_GEN_OS_PAGE ((size_t)4096)    /* mapping granularity */
 
 typedef struct mmb_gen_page {
     struct mmb_gen_page *next;       /* every mapping of the old generation */
@@ -40,22 +40,22 @@ typedef struct mmb_gen_page {
     size_t map_bytes;                /* bytes of this mapping */
     size_t block;                    /* bytes per block (large: the object's) */
     uint32_t nblocks, bump;          /* blocks [0, bump) were handed out */
-    uint32_t cls;                    /* size class, or GEN_LARGE_CLASS */
+    uint32_t cls;                    /* size class, or MMB_GEN_LARGE_CLASS */
     uint8_t in_avail;                /* on avail[cls] */
     uint8_t dirty;                   /* card mode: some card below is dirty */
-    uint8_t cards[GEN_NCARDS];       /* card mode: 1 = an object starting here has REM */
+    uint8_t cards[MMB_GEN_NCARDS];   /* card mode: 1 = an object starting here has REM */
 } mmb_gen_page;
 
 /* Offset of block 0 in a mapping: the header rounded up to 16 bytes. */
-#define GEN_PAGE_HDR ((sizeof(mmb_gen_page) + 15) & ~(size_t)15)
+#define MMB_GEN_PAGE_HDR ((sizeof(mmb_gen_page) + 15) & ~(size_t)15)
 
 typedef struct mmb_gen_old {
-    mmb_gen_page *pages;                /* every mapping */
-    mmb_gen_page *avail[GEN_NCLASSES];  /* pages with a free or untouched block */
-    mmb_gen_page *cache;                /* empty small pages, still mapped and counted */
+    mmb_gen_page *pages;                   /* every mapping in use */
+    mmb_gen_page *avail[MMB_GEN_NCLASSES]; /* pages with a free or untouched block */
+    mmb_gen_page *cache;                   /* empty small pages, still mapped and counted */
     size_t ncached;
-    size_t objs;                        /* allocated objects (live or not yet swept) */
-    uint64_t bytes;                     /* their requested bytes */
+    size_t objs;                           /* allocated objects (live or not yet swept) */
+    uint64_t bytes;                        /* their requested bytes */
 } mmb_gen_old;
 
 /* What a sweep reclaimed. */
@@ -66,12 +66,12 @@ typedef struct mmb_gen_swept {
 
 static inline mmb_gen_page *mmb_gen_page_of(const void *p)
 {
-    return (mmb_gen_page *)((uintptr_t)p & ~(uintptr_t)(GEN_PAGE - 1));
+    return (mmb_gen_page *)((uintptr_t)p & ~(uintptr_t)(MMB_GEN_PAGE - 1));
 }
 
 static inline uint8_t *mmb_gen_block(const mmb_gen_page *pg, uint32_t i)
 {
-    return (uint8_t *)pg + GEN_PAGE_HDR + (size_t)i * pg->block;
+    return (uint8_t *)pg + MMB_GEN_PAGE_HDR + (size_t)i * pg->block;
 }
 
 void mmb_gen_old_init(mmb_gen_old *old);
@@ -80,8 +80,11 @@ void mmb_gen_old_destroy(mmb_gen_old *old);
 /* A block for an object of `size` bytes, header not yet written; counted in
  * objs/bytes. NULL if mapping more would pass heap-limit or the OS refused. */
 mmb_obj *mmb_gen_old_alloc(mmb_gen_old *old, size_t size);
-/* Free every allocated block without MARK, clear MARK on the others, unmap
- * mappings left empty; accounts the freed bytes (mmb_acct_free). */
+/* Free every allocated block without MARK, clear MARK on the others;
+ * accounts the freed bytes (mmb_acct_free). Empty large mappings are
+ * unmapped, empty small pages cached for reuse (see mmb_gen_old_trim). */
 mmb_gen_swept mmb_gen_old_sweep(mmb_gen_old *old);
+/* Give cached empty pages back to the OS beyond `keep` bytes. */
+void mmb_gen_old_trim(mmb_gen_old *old, uint64_t keep);
 
 #endif
