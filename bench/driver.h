@@ -27,6 +27,7 @@ typedef struct mmb_result {
     int rep;
     int verified;
     double wall_ms, cpu_ms, gc_ms, ops_per_s, worst_op_ms;
+    double survival_rate, promotion_rate; /* NaN where the workload does not measure them */
     uint64_t ops, allocs, alloc_bytes;
     mmb_pause_summary pauses;
     double mmu[MMB_MMU_WINDOWS];
@@ -59,7 +60,9 @@ typedef struct mmb_result {
     X("peak_live_bytes", (double)r->peak_live_bytes)                           \
     X("peak_heap_bytes", (double)r->peak_heap_bytes)                           \
     X("peak_rss_bytes", (double)r->peak_rss_bytes)                             \
-    X("worst_op_ms", r->worst_op_ms)
+    X("worst_op_ms", r->worst_op_ms)                                           \
+    X("survival_rate", r->survival_rate)                                       \
+    X("promotion_rate", r->promotion_rate)
 
 int mmb_result_nscalars(void);
 const char *mmb_result_scalar_name(int i);

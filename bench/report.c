@@ -114,6 +114,8 @@ static void write_run(mmb_json *j, const mmb_run_cfg *cfg, const mmb_result *r)
     mmb_json_key(j, "peak_heap_bytes"), mmb_json_uint(j, r->peak_heap_bytes);
     mmb_json_key(j, "peak_rss_bytes"), mmb_json_uint(j, r->peak_rss_bytes);
     mmb_json_key(j, "worst_op_ms"), mmb_json_double(j, r->worst_op_ms);
+    mmb_json_key(j, "survival_rate"), mmb_json_double(j, r->survival_rate);
+    mmb_json_key(j, "promotion_rate"), mmb_json_double(j, r->promotion_rate);
     mmb_json_key(j, "gc");
     mmb_json_begin_object(j);
     write_gens(j, "collections", r->collections, r->ngens);

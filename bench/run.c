@@ -57,6 +57,8 @@ static void fill_result(mmb_result *r, const mmb_alloc *a)
     r->ops = m->ops;
     r->ops_per_s = r->wall_ms > 0 ? (double)m->ops / (r->wall_ms / 1e3) : 0;
     r->worst_op_ms = m->worst_op_ms;
+    r->survival_rate = m->survival_rate;
+    r->promotion_rate = m->promotion_rate;
     r->allocs = m->allocs;
     r->alloc_bytes = m->alloc_bytes;
     for (int i = 0; i < MMB_MMU_WINDOWS; i++)

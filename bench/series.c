@@ -78,16 +78,16 @@ static FILE *open_tmp(const char *path, char *tmp, size_t len)
 
 static int write_mmu(const char *path)
 {
+    enum { MAX_POINTS = 200 };
+    double w[MAX_POINTS], u[MAX_POINTS];
     char tmp[4200];
     FILE *f = open_tmp(path, tmp, sizeof tmp);
     if (!f)
         return -1;
-    double span = (double)(mmb_metrics_g.t1_ns - mmb_metrics_g.t0_ns) / 1e6;
+    int n = mmb_mmu_curve(MMU_MIN_WINDOW_MS, w, u, MAX_POINTS);
     fprintf(f, "# window_ms mmu (bounded minimum mutator utilisation)\n");
-    for (double w = MMU_MIN_WINDOW_MS; w < span * 1.0001; w *= 1.2589254117941673)
-        fprintf(f, "%.6g %.6f\n", w, mmb_mmu(w));
-    if (span > 0)
-        fprintf(f, "%.6g %.6f\n", span, mmb_mmu(span));
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%.6g %.6f\n", w[i], u[i]);
     return fclose(f);
 }
 

@@ -2,6 +2,7 @@
  * repetitions (percentile bootstrap of the median, 2000 resamples, seeded so
  * the same results always give the same interval). */
 #include <math.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,13 @@ void mmb_summary_ci(const double *x, int n, uint64_t seed, mmb_ci *out)
         out->median = out->lo = out->hi = n > 0 ? x[0] : 0;
         return;
     }
+    for (int i = 0; i < n; i++)
+        if (isnan(x[i])) { /* a metric this workload does not measure */
+            free(tmp);
+            free(meds);
+            out->median = out->lo = out->hi = NAN;
+            return;
+        }
     memcpy(tmp, x, sizeof *tmp * (size_t)n);
     out->median = median_of(tmp, n);
     mmb_rng rng;

@@ -335,8 +335,10 @@ MMB_WORKLOAD(lifetimes)
     mmb_metrics_end();
     mmb_metrics_g.ops = allocs;
     account_survivors(&L);
-    /* survival rate: win[0].alive / win[0].n; promotion rate: win[1].alive /
-     * win[1].n (for the result document once it has fields for them). */
+    if (L.win[0].n)
+        mmb_metrics_g.survival_rate = (double)L.win[0].alive / (double)L.win[0].n;
+    if (L.win[1].n)
+        mmb_metrics_g.promotion_rate = (double)L.win[1].alive / (double)L.win[1].n;
     int ok = verify_fifo(L.ring, 0) && verify_fifo(L.table, 1) && rate_ok(&L, &L.win[0]) &&
              rate_ok(&L, &L.win[1]);
     teardown(h, &L);

@@ -1,4 +1,5 @@
 /* lib/support/metrics.c: the process's measurement state and its pause log. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +23,8 @@ void mmb_metrics_reset(void)
     mmb_metrics_free();
     memset(&mmb_metrics_g, 0, sizeof mmb_metrics_g);
     mmb_metrics_g.heap_limit = limit;
+    mmb_metrics_g.survival_rate = NAN;
+    mmb_metrics_g.promotion_rate = NAN;
 }
 
 void mmb_metrics_begin(void)

@@ -50,6 +50,8 @@ typedef struct mmb_metrics {
     uint64_t allocs, alloc_bytes;
     uint64_t ops;            /* set by the workload */
     double worst_op_ms;      /* set by workloads that define operations */
+    double survival_rate;    /* lifetimes: share alive after the young window (NaN: not measured) */
+    double promotion_rate;   /* lifetimes: share alive after the old window (NaN: not measured) */
     /* per generation, as gc.get_stats() */
     int ngens;
     uint64_t collections[MMB_MAX_GENS], collected[MMB_MAX_GENS], uncollectable[MMB_MAX_GENS];
@@ -126,7 +128,11 @@ typedef struct mmb_pause_summary {
 } mmb_pause_summary;
 
 void mmb_pauses_summarise(mmb_pause_summary *out);
-/* Minimum mutator utilisation over windows of w_ms in the timed region. */
+/* Bounded minimum mutator utilisation over windows of w_ms in the timed
+ * region (never decreases as w_ms grows). */
 double mmb_mmu(double w_ms);
+/* The bounded MMU curve on a log grid (ten windows per decade) from min_ms to
+ * the whole region: fills up to max_points pairs, returns how many. */
+int mmb_mmu_curve(double min_ms, double *w_ms, double *mmu, int max_points);
 
 #endif
