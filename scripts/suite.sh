@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/suite.sh MMBENCH SRCDIR OUTDIR: the default suite (`make bench`).
 # Runs every configuration of scripts/suite.list with 5 repetitions, writes
-# OUTDIR/<workload>-<collector>-<allocator>.json (mmbench/1) and .csv, merges
+# OUTDIR/<workload>-<collector>-<allocator>[-<options>].json (mmbench/1) and .csv, merges
 # the CSVs into OUTDIR/results.csv, and prints a table of medians.
 # MMB_REPEATS and MMB_SUITE (another list file) override the defaults.
 set -eu
@@ -14,6 +14,8 @@ status=0
 grep -v '^[[:space:]]*\(#\|$\)' "$list" > "$out/.configs"
 while read -r wl gc al opts; do
     name="$wl-$gc-$al"
+    # configurations that differ only in options get their own files
+    [ "$opts" = - ] || [ -z "$opts" ] || name="$name-$(printf '%s' "$opts" | tr ' /' '_-')"
     set -- run -w "$wl" -c "$gc" -r "$repeats" --warmup 1
     [ "$al" = own ] || set -- "$@" -a "$al"
     for kv in $opts; do [ "$kv" = - ] || set -- "$@" -o "$kv"; done

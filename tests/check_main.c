@@ -17,6 +17,7 @@ static const suite_fn suites[] = {
     make_tracing_suite,
     make_gen_suite,
     make_workloads_suite,
+    make_compare_suite,
 };
 
 int main(void)

@@ -13,5 +13,6 @@ Suite *make_rc_suite(void);
 Suite *make_tracing_suite(void);
 Suite *make_gen_suite(void);
 Suite *make_workloads_suite(void);
+Suite *make_compare_suite(void);
 
 #endif

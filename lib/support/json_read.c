@@ -474,19 +474,24 @@ const mmb_jval *mmb_jdoc_get(const mmb_jval *obj, const char *key)
     return NULL;
 }
 
+/* A member name may itself contain dots ("pauses.p99_ms" in a summary), so
+ * try the whole path as a name, then every split at a dot whose head names a
+ * member. Depth is bounded by the dots in the path, not by the input. */
 const mmb_jval *mmb_jdoc_path(const mmb_jval *obj, const char *path)
 {
     const mmb_jval *v = mmb_jdoc_get(obj, path);
-    const char *dot = strchr(path, '.');
-    if (v || !dot)
-        return v;
-    char head[256];
-    size_t n = (size_t)(dot - path);
-    if (n >= sizeof head)
-        return NULL;
-    memcpy(head, path, n);
-    head[n] = 0;
-    return mmb_jdoc_path(mmb_jdoc_get(obj, head), dot + 1);
+    for (const char *dot = strchr(path, '.'); !v && dot; dot = strchr(dot + 1, '.')) {
+        char head[256];
+        size_t n = (size_t)(dot - path);
+        if (n >= sizeof head)
+            break;
+        memcpy(head, path, n);
+        head[n] = 0;
+        const mmb_jval *h = mmb_jdoc_get(obj, head);
+        if (h)
+            v = mmb_jdoc_path(h, dot + 1);
+    }
+    return v;
 }
 
 const mmb_jval *mmb_jdoc_index(const mmb_jval *arr, int i)

@@ -53,8 +53,9 @@ void mmb_jdoc_free(mmb_jdoc *doc);
 
 /* Lookups: NULL-safe (a NULL value gives NULL or the default). */
 const mmb_jval *mmb_jdoc_get(const mmb_jval *obj, const char *key);
-/* "a.b.c": an exact member name first (summary keys contain dots, as in
- * "pauses.p99_ms"), else the path through nested objects. */
+/* "a.b.c": the path through nested objects, where a member name may itself
+ * contain dots (summary keys do, as in "pauses.p99_ms"): the whole path as
+ * one name first, then each split at a dot. */
 const mmb_jval *mmb_jdoc_path(const mmb_jval *obj, const char *path);
 const mmb_jval *mmb_jdoc_index(const mmb_jval *arr, int i);
 double mmb_jdoc_num(const mmb_jval *v, double dflt);
