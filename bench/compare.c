@@ -269,37 +269,6 @@ static void differences(const config *a, const config *b, char *buf, size_t len)
             option_of(b, o->key, y, sizeof y), used = add_diff(buf, len, used, o->key, "(none)", y);
 }
 
-/* Does option `key` take more than one value over the compared pairs (among
- * the configurations that have it)? Only those are worth printing in a
- * configuration's name. */
-static int option_varies(const pair *p, int n, const char *key)
-{
-    char first[256] = "", v[256];
-    for (int i = 0; i < 2 * n; i++) {
-        option_of(i % 2 ? p[i / 2].b : p[i / 2].a, key, v, sizeof v);
-        if (!strcmp(v, "(none)"))
-            continue;
-        if (!first[0])
-            snprintf(first, sizeof first, "%s", v);
-        else if (strcmp(v, first))
-            return 1;
-    }
-    return 0;
-}
-
-static void config_label(const pair *p, int n, const config *c, char *buf, size_t len)
-{
-    size_t used = (size_t)snprintf(buf, len, "%s %s %s", field(c, "workload"), field(c, "collector"),
-                                   field(c, "allocator"));
-    for (const mmb_jval *o = mmb_jdoc_get(c->first, "options")->child; o && used < len; o = o->next) {
-        char v[256];
-        if (!option_varies(p, n, o->key))
-            continue;
-        mmb_docs_value_text(o, v, sizeof v);
-        used += (size_t)snprintf(buf + used, len - used, " %s=%s", o->key, v);
-    }
-}
-
 static void num_text(double v, char *buf, size_t len)
 {
     if (isnan(v))
@@ -318,10 +287,10 @@ static void side_header(FILE *f, const char *tag, const side *s)
             mmb_jdoc_str(mmb_jdoc_get(env, "git"), "?"), mmb_jdoc_str(mmb_jdoc_get(env, "date"), "?"));
 }
 
-static void print_pair_text(FILE *f, const pair *all, int n, const pair *p, int fallback)
+static void print_pair_text(FILE *f, const pair *p, int fallback)
 {
     char label[KEY_LEN], diff[KEY_LEN];
-    config_label(all, n, p->a, label, sizeof label);
+    mmb_docs_label(p->a->first, label, sizeof label);
     fprintf(f, "\n%s: A %d run%s, B %d run%s\n", label, p->a->n, p->a->n == 1 ? "" : "s", p->b->n,
             p->b->n == 1 ? "" : "s");
     if (fallback) {
@@ -349,7 +318,7 @@ static void print_text(const side *a, const side *b, const pair *p, int n, int f
            "a difference is claimed only when the interval excludes 1.\n",
            "each side's runs resampled independently, 2000 times");
     for (int i = 0; i < n; i++)
-        print_pair_text(stdout, p, n, &p[i], fallback);
+        print_pair_text(stdout, &p[i], fallback);
 }
 
 static void json_side(mmb_json *j, const char *key, const side *s)

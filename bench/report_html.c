@@ -81,45 +81,6 @@ static int gather(const mmb_docs *d, entries *e)
     return 0;
 }
 
-static void option_of(const mmb_jval *sum, const char *key, char *buf, size_t len)
-{
-    const mmb_jval *v = mmb_jdoc_get(mmb_jdoc_get(sum, "options"), key);
-    if (v)
-        mmb_docs_value_text(v, buf, len);
-    else
-        buf[0] = 0;
-}
-
-/* Does `key` take more than one value among the entries that have it? */
-static int option_varies(const entries *e, const char *key)
-{
-    char first[256] = "", v[256];
-    for (int i = 0; i < e->n; i++) {
-        option_of(e->sum[i], key, v, sizeof v);
-        if (v[0] && !first[0])
-            snprintf(first, sizeof first, "%s", v);
-        else if (v[0] && strcmp(v, first))
-            return 1;
-    }
-    return 0;
-}
-
-/* "workload collector allocator" and the options that tell it apart. */
-static void label(const entries *e, const mmb_jval *sum, char *buf, size_t len)
-{
-    size_t used = (size_t)snprintf(buf, len, "%s %s %s", mmb_jdoc_str(mmb_jdoc_get(sum, "workload"), "?"),
-                                   mmb_jdoc_str(mmb_jdoc_get(sum, "collector"), "?"),
-                                   mmb_jdoc_str(mmb_jdoc_get(sum, "allocator"), "?"));
-    const mmb_jval *opts = mmb_jdoc_get(sum, "options");
-    for (const mmb_jval *o = opts ? opts->child : NULL; o && used < len; o = o->next) {
-        char v[256];
-        if (!option_varies(e, o->key))
-            continue;
-        mmb_docs_value_text(o, v, sizeof v);
-        used += (size_t)snprintf(buf + used, len - used, " %s=%s", o->key, v);
-    }
-}
-
 /* "median\n[lo, hi]" of one metric of a summary entry. */
 static void cell(const mmb_jval *sum, const struct column *c, char *buf, size_t len)
 {
@@ -143,7 +104,7 @@ static void medians_table(mmb_rout *o, const entries *e)
     for (int i = 0; i < e->n; i++) {
         char text[NCOLUMNS + 2][LABEL_LEN];
         const char *cells[NCOLUMNS + 2];
-        label(e, e->sum[i], text[0], LABEL_LEN);
+        mmb_docs_label(e->sum[i], text[0], LABEL_LEN);
         snprintf(text[1], LABEL_LEN, "%.0f", mmb_jdoc_num(mmb_jdoc_get(e->sum[i], "repeats"), 0));
         for (int c = 0; c < NCOLUMNS; c++)
             cell(e->sum[i], &columns[c], text[c + 2], LABEL_LEN);

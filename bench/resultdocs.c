@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "driver.h"
+#include "registry.h"
 #include "resultdocs.h"
 
 static int oom(void)
@@ -23,6 +24,56 @@ void mmb_docs_value_text(const mmb_jval *v, char *buf, size_t len)
         snprintf(buf, len, "%s", v->str);
     else
         snprintf(buf, len, "%s", v->type == MMB_JBOOL ? (v->num ? "true" : "false") : "null");
+}
+
+/* The option tables of the entry's workload, collector and allocator; 0 if
+ * this build does not know them (a document from another version). */
+static int entry_tables(const mmb_jval *entry, mmb_optvals *ov)
+{
+    int w = mmb_registry_find_workload(mmb_jdoc_str(mmb_jdoc_get(entry, "workload"), ""));
+    int c = mmb_registry_find_collector(mmb_jdoc_str(mmb_jdoc_get(entry, "collector"), ""));
+    int k = mmb_alloc_kind_from_name(mmb_jdoc_str(mmb_jdoc_get(entry, "allocator"), ""));
+    if (w < 0 || c < 0)
+        return 0;
+    const mmb_optdesc *tables[4] = {mmb_workloads[w]->opts, mmb_collectors[c]->opts,
+                                    k >= 0 ? mmb_alloc_options((mmb_alloc_kind)k) : NULL, mmb_common_opts};
+    mmb_opts_init(ov, tables, 4);
+    return 1;
+}
+
+/* " key=value" if option o is not at its default (or is unknown here). */
+static size_t label_option(const mmb_optvals *ov, int known, const mmb_jval *o, char *buf, size_t len)
+{
+    int i = 0;
+    while (known && i < ov->n && strcmp(ov->desc[i]->name, o->key))
+        i++;
+    char v[256];
+    if (!known || i == ov->n) {
+        mmb_docs_value_text(o, v, sizeof v);
+    } else {
+        mmb_optvals one = *ov;
+        const mmb_optdesc *d = ov->desc[i];
+        mmb_opt_enum_name(d, (int)d->def, v, sizeof v);
+        if (d->type == MMB_OPT_ENUM ? o->type == MMB_JSTR && !strcmp(o->str, v) : o->num == d->def)
+            return 0;
+        if (d->type == MMB_OPT_ENUM || o->type != MMB_JNUM)
+            mmb_docs_value_text(o, v, sizeof v);
+        else
+            one.val[i] = o->num, mmb_opt_format(&one, i, v, sizeof v);
+    }
+    return (size_t)snprintf(buf, len, " %s=%s", o->key, v);
+}
+
+void mmb_docs_label(const mmb_jval *entry, char *buf, size_t len)
+{
+    static mmb_optvals ov;
+    int known = entry_tables(entry, &ov);
+    size_t used = (size_t)snprintf(buf, len, "%s %s %s", mmb_jdoc_str(mmb_jdoc_get(entry, "workload"), "?"),
+                                   mmb_jdoc_str(mmb_jdoc_get(entry, "collector"), "?"),
+                                   mmb_jdoc_str(mmb_jdoc_get(entry, "allocator"), "?"));
+    const mmb_jval *opts = mmb_jdoc_get(entry, "options");
+    for (const mmb_jval *o = opts ? opts->child : NULL; o && used < len; o = o->next)
+        used += label_option(&ov, known, o, buf + used, len - used);
 }
 
 static int is_mmbench(const mmb_jval *root)

@@ -29,5 +29,10 @@ void mmb_docs_free(mmb_docs *d);
 
 /* A JSON scalar as text: numbers shortest (%.15g), strings as they are. */
 void mmb_docs_value_text(const mmb_jval *v, char *buf, size_t len);
+/* A run's or summary entry's name: "workload collector allocator" and the
+ * options whose values differ from this build's defaults, formatted as -o
+ * takes them ("heap=4M"), as the CSV's options column shows what was set.
+ * Options this build does not know are shown as they are. */
+void mmb_docs_label(const mmb_jval *entry, char *buf, size_t len);
 
 #endif

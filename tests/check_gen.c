@@ -367,7 +367,9 @@ START_TEST(t_heap_limit_collects_first)
 }
 END_TEST
 
-/* Live data past heap-limit: a clean exit 3 (young chain, then old arrays). */
+/* Live data past heap-limit: a clean exit 3 (0: a chain of small objects;
+ * 1: of 16K ones, promoted into large mappings; 2: one object larger than
+ * the limit, allocated old at once). */
 START_TEST(t_heap_limit_exits_3)
 {
     fixture f;
@@ -375,6 +377,8 @@ START_TEST(t_heap_limit_exits_3)
     setup(&f, _i ? "nursery=1M" : SMALL_NURSERY, NULL, NULL);
     mmb_obj *head = NULL;
     mmb_root_push(f.h, &head);
+    if (_i == 2)
+        mmb_new(f.h, &head, 0, 2 * LIMIT_BYTES);
     for (long i = 0; i < 10L * LIMIT_BYTES; i++) {
         mmb_obj *prev = head;
         mmb_root_push(f.h, &prev);
@@ -399,7 +403,7 @@ TCase *mmb_check_gen_tcase(void)
     tcase_add_test(tc, t_stats);
     tcase_add_test(tc, t_slots_zeroed);
     tcase_add_test(tc, t_heap_limit_collects_first);
-    tcase_add_loop_exit_test(tc, t_heap_limit_exits_3, 3, 0, 2);
+    tcase_add_loop_exit_test(tc, t_heap_limit_exits_3, 3, 0, 3);
     return tc;
 }
 

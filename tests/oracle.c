@@ -27,6 +27,11 @@
  * instead of being copied, a subtree leaves its parent only if nothing else
  * points into it, and every reference given up is disposed of. Nothing leaks.
  *
+ * mmb_oracle_program__<gcid> runs the same program with its choices read
+ * from a byte string instead of the RNG (tests/fuzz/fuzz_gc.c feeds it
+ * libFuzzer's inputs): every call of below() takes the next byte(s), and the
+ * program ends when they run out.
+ *
  * MMB_ORACLE_STATS=1 in the environment prints one line per run on stderr
  * (objects created, verifications, largest reachable set, disposals).
  *
@@ -102,6 +107,9 @@ typedef struct oracle {
     mmb_heap *h;
     const mmb_oracle_cfg *cfg;
     mmb_rng rng;
+    const uint8_t *prog; /* the choices as bytes instead of rng, or NULL */
+    size_t prog_len, prog_pos;
+    int prog_done; /* prog used up: the program stops after this operation */
     mobj *m;
     uint32_t nm, capm;
     uint32_t *alive; /* ids the model holds alive, in no order */
@@ -379,8 +387,25 @@ static void model_sweep(oracle *o)
 
 /* ---- randomness ------------------------------------------------------- */
 
+/* A choice in [0, n) from the next bytes of the program: as many bytes as n
+ * needs (none for n = 1), big-endian, reduced mod n; 0 once it is used up. */
+static uint32_t from_prog(oracle *o, uint32_t n)
+{
+    uint32_t v = 0;
+    for (uint64_t range = 1; range < n; range <<= 8) {
+        if (o->prog_pos == o->prog_len) {
+            o->prog_done = 1;
+            return 0;
+        }
+        v = v << 8 | o->prog[o->prog_pos++];
+    }
+    return v % n;
+}
+
 static uint32_t below(oracle *o, uint32_t n)
 {
+    if (o->prog)
+        return from_prog(o, n);
     return (uint32_t)mmb_rng_below(&o->rng, n);
 }
 
@@ -934,7 +959,10 @@ static void oracle_free(oracle *o)
     free(o);
 }
 
-int MMB_CAT(mmb_oracle__, MMB_GC_ID)(const mmb_oracle_cfg *cfg, char *err, size_t errlen)
+/* The mutator program of cfg->ops operations (fewer if prog runs out), its
+ * choices from the RNG or, with prog, from those bytes. */
+static int run_program(const mmb_oracle_cfg *cfg, const uint8_t *prog, size_t len, char *err,
+                       size_t errlen)
 {
     oracle *o = calloc(1, sizeof *o);
     if (!o)
@@ -947,8 +975,10 @@ int MMB_CAT(mmb_oracle__, MMB_GC_ID)(const mmb_oracle_cfg *cfg, char *err, size_
     o->cfg = cfg;
     o->err = err;
     o->errlen = errlen;
+    o->prog = prog;
+    o->prog_len = len;
     program_start(o);
-    for (o->op = 0; o->op < cfg->ops && !o->failed; o->op++) {
+    for (o->op = 0; o->op < cfg->ops && !o->failed && !o->prog_done; o->op++) {
         pick_op(o)(o);
         if (!o->failed)
             check_live_count(o);
@@ -960,6 +990,17 @@ int MMB_CAT(mmb_oracle__, MMB_GC_ID)(const mmb_oracle_cfg *cfg, char *err, size_
     env_close(&o->e);
     oracle_free(o);
     return failed ? -1 : 0;
+}
+
+int MMB_CAT(mmb_oracle__, MMB_GC_ID)(const mmb_oracle_cfg *cfg, char *err, size_t errlen)
+{
+    return run_program(cfg, NULL, 0, err, errlen);
+}
+
+int MMB_CAT(mmb_oracle_program__, MMB_GC_ID)(const mmb_oracle_cfg *cfg, const uint8_t *prog,
+                                             size_t len, char *err, size_t errlen)
+{
+    return run_program(cfg, prog, len, err, errlen);
 }
 
 /* ---- targeted tests ----------------------------------------------------- */

@@ -46,6 +46,9 @@ typedef struct mmb_oracle_cfg {
 /* Each returns 0 if every check passed, else -1 with a one-line description
  * of the first failure in err.
  *   mmb_oracle__<gcid>:       the random mutator program (cfg->ops operations);
+ *   mmb_oracle_program__<gcid>: the same program with its choices read from
+ *                             prog[0..len) instead of the seeded RNG, ending
+ *                             when they run out (for fuzzing);
  *   mmb_oracle_cycle__<gcid>: a 2-cycle and a self-loop dropped from the roots
  *                             stay (LEAKS_CYCLES) or are gone after a full
  *                             collection (everything else);
@@ -56,6 +59,8 @@ typedef int (*mmb_oracle_fn)(const mmb_oracle_cfg *cfg, char *err, size_t errlen
 
 #define MMB_ORACLE_DECLARE(gcid, flags, opts)                                              \
     int mmb_oracle__##gcid(const mmb_oracle_cfg *cfg, char *err, size_t errlen);           \
+    int mmb_oracle_program__##gcid(const mmb_oracle_cfg *cfg, const uint8_t *prog, size_t len, \
+                                   char *err, size_t errlen);                              \
     int mmb_oracle_cycle__##gcid(const mmb_oracle_cfg *cfg, char *err, size_t errlen);     \
     int mmb_oracle_chain__##gcid(const mmb_oracle_cfg *cfg, char *err, size_t errlen);
 

@@ -22,6 +22,11 @@
  * gen_card.c). Either way a minor collection scans only the roots, the
  * survivors and the recorded old objects.
  *
+ * Under -o heap-limit the nursery is capped so that the young generation
+ * takes at most half of the limit, and a minor whose promotions might not
+ * fit is preceded by a major (a copying collection cannot stop half-way);
+ * when a major has not made room, the run ends with mmb_oom (exit 3).
+ *
  * The collector word (mmb_obj.meta):
  *   bit 0    FWD   young, during a minor only: copied, meta & ~7 is the copy.
  *                  Also meta == FWD (a copy at NULL): a young object a major
