@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = 0;
     int applied = 0;
     for (const char *s = text; s <= text + size && applied < FUZZ_MAX_STRINGS; s += strlen(s) + 1) {
-        before = ov;
+        memcpy(&before, &ov, sizeof ov);
         err[0] = 0;
         applied++;
         if (mmb_opts_apply(&ov, s, err, sizeof err) == 0)
