@@ -51,56 +51,87 @@ done
 awk -v datadir="$data" -f "$here/plotdata.awk" "$@" > "$data/configs.dat"
 n=$(wc -l < "$data/configs.dat")
 
-# Series per configuration: gnuplot arrays of (file, title) in series.gp.
-nmmu=0 ncdf=0 nrss=0 mmu_curves=0 cdf_logs=0
+# Series per configuration, for the small multiples (one panel per
+# workload): for each family F (mmu, cdf, rss) gnuplot arrays F_file,
+# F_title (the label without the workload), F_lt (the collector's colour),
+# and F_first[w], F_last[w]: the entries of workload w (0 if none). Rows
+# come grouped by workload, so each workload's entries are contiguous.
 : > "$data/series.tmp"
 tab=$(printf '\t')
-while IFS=$tab read -r c label base count; do
-    echo "conf_title[$c] = $(gpstr "$label")" >> "$data/series.tmp"
+nwl=$(awk -F'\t' '$5 > m { m = $5 } END { print m + 0 }' "$data/index.tsv")
+nmmu=0 ncdf=0 nrss=0 mmu_curves=0 cdf_logs=0
+# add FAMILY FILE TITLE COLOUR WORKLOAD
+add() {
+    eval "k=\$((n$1 + 1)); n$1=\$k"
+    echo "$1_file[$k] = $(gpstr "$2"); $1_title[$k] = $(gpstr "$3"); $1_lt[$k] = $4" >> "$data/series.tmp"
+    eval "[ \"\${$1_first_$5:-0}\" -gt 0 ] || $1_first_$5=\$k; $1_last_$5=\$k"
+}
+while IFS=$tab read -r c label base count w gc short; do
     if [ -s "$base.mmu.dat" ]; then
-        nmmu=$((nmmu + 1)) mmu_curves=$((mmu_curves + 1))
-        echo "mmu_file[$nmmu] = $(gpstr "$base.mmu.dat"); mmu_title[$nmmu] = $(gpstr "$label")" >> "$data/series.tmp"
+        add mmu "$base.mmu.dat" "$short" "$gc" "$w"
+        mmu_curves=$((mmu_curves + 1))
     else
-        nmmu=$((nmmu + 1))
-        echo "mmu_file[$nmmu] = $(gpstr "$data/mmu3-$c.dat"); mmu_title[$nmmu] = $(gpstr "$label (3 windows)")" >> "$data/series.tmp"
+        add mmu "$data/mmu3-$c.dat" "$short (3 windows)" "$gc" "$w"
     fi
     if [ -s "$base.pauses.dat" ] && grep -qv '^#' "$base.pauses.dat"; then
-        ncdf=$((ncdf + 1)) cdf_logs=$((cdf_logs + 1))
         grep -v '^#' "$base.pauses.dat" | awk '{ print $2 }' | sort -g |
             awk '{ x[NR] = $1 } END { for (i = 1; i <= NR; i++) printf "%.6g %.6g\n", x[i], -log(1 - (i - 0.5) / NR) / log(10) }' \
             > "$data/cdflog-$c.dat"
-        echo "cdf_file[$ncdf] = $(gpstr "$data/cdflog-$c.dat"); cdf_title[$ncdf] = $(gpstr "$label")" >> "$data/series.tmp"
+        add cdf "$data/cdflog-$c.dat" "$short" "$gc" "$w"
+        cdf_logs=$((cdf_logs + 1))
     elif [ -s "$data/cdfpct-$c.dat" ]; then
-        ncdf=$((ncdf + 1))
-        echo "cdf_file[$ncdf] = $(gpstr "$data/cdfpct-$c.dat"); cdf_title[$ncdf] = $(gpstr "$label (percentiles)")" >> "$data/series.tmp"
+        add cdf "$data/cdfpct-$c.dat" "$short (percentiles)" "$gc" "$w"
     fi
     if [ -s "$base.rss.dat" ] && grep -qv '^#' "$base.rss.dat"; then
-        nrss=$((nrss + 1))
-        echo "rss_file[$nrss] = $(gpstr "$base.rss.dat"); rss_title[$nrss] = $(gpstr "$label")" >> "$data/series.tmp"
+        add rss "$base.rss.dat" "$short" "$gc" "$w"
     fi
 done < "$data/index.tsv"
+# panels FAMILY: how many workloads have an entry of it.
+panels() {
+    np=0 w=1
+    while [ $w -le "$nwl" ]; do
+        eval "[ \"\${$1_first_$w:-0}\" -eq 0 ] || np=\$((np + 1))"
+        w=$((w + 1))
+    done
+    echo $np
+}
 {
     echo "nconf = $n; nmmu = $nmmu; ncdf = $ncdf; nrss = $nrss"
-    echo "array conf_title[$n]"
     for a in mmu cdf rss; do
         eval "k=\$n$a"
-        [ "$k" -gt 0 ] && echo "array ${a}_file[$k]; array ${a}_title[$k]"
+        [ "$k" -gt 0 ] && echo "array ${a}_file[$k]; array ${a}_title[$k]; array ${a}_lt[$k]"
+        echo "array ${a}_first[$nwl]; array ${a}_last[$nwl]"
+        w=1
+        while [ $w -le "$nwl" ]; do
+            eval "echo \"${a}_first[$w] = \${${a}_first_$w:-0}; ${a}_last[$w] = \${${a}_last_$w:-0}\""
+            w=$((w + 1))
+        done
     done
     cat "$data/series.tmp"
 } > "$data/series.gp"
 rm -f "$data/series.tmp"
 
-# Bar charts grow with the number of configurations.
-wide=$((n * 80 + 320))
-[ $wide -ge 900 ] || wide=900
-[ $wide -le 4000 ] || wide=4000
+# Small multiples: up to three panels a row, each about 470 x 360.
+# multi FAMILY: the width and height for its panels.
+multi() {
+    np=$(panels "$1")
+    cols=$np
+    [ "$cols" -le 3 ] || cols=3
+    [ "$cols" -ge 1 ] || cols=1
+    rows=$(((np + cols - 1) / cols))
+    echo "$((cols * 470 + 40)) $((rows * 360 + 50))"
+}
 
-render throughput $wide 560 || :
-render memory $wide 560 || :
-render gctime $wide 560 || :
-render runs $wide 560 "nconf=$n" || :
-note runs "each point is one repetition; a wide spread means the medians above deserve less trust"
-render pareto 1000 600 || :
+# Dot plots grow with the number of configurations, a row each.
+tall=$((n * 20 + 180))
+[ $tall -ge 400 ] || tall=400
+
+render throughput 1000 $tall || :
+render memory 1000 $tall || :
+render gctime 1000 $tall || :
+render runs 1000 $tall || :
+# shellcheck disable=SC2046
+render pareto $(multi mmu) || :
 note throughput "median ops/s per configuration; the error bars span its slowest to its fastest run"
 note memory "medians over the runs of peak live bytes, peak heap bytes (held from the OS or malloc) and peak RSS"
 note gctime "median wall time split into memory-management pauses (gc_ms) and the rest"
