@@ -35,14 +35,6 @@ mmb_obj *mmb_manual_alloc_slow(mmb_heap *h, size_t size)
     mmb_oom("manual", size);
 }
 
-static void free_one(mmb_heap *h, mmb_obj *o)
-{
-    size_t size = mmb_obj_size(o->nslots, o->nbytes);
-    mmb_acct_free(size);
-    h->live_objects--;
-    mmb_alloc_free(h->alloc, o, size);
-}
-
 /* Free everything reachable from o, which the workload says it owns alone.
  * Iterative (a 10-million chain must not touch the C stack) and in two
  * phases: first every object is queued once (meta bit 0), then all are
@@ -53,10 +45,6 @@ static void free_one(mmb_heap *h, mmb_obj *o)
  * cascade. */
 void mmb_manual_free_structure(mmb_heap *h, mmb_obj *o)
 {
-    if (o->nslots == 0) {
-        free_one(h, o);
-        return;
-    }
     uint64_t t0 = mmb_now_ns();
     mmb_objstack q = {0};
     o->meta = 1;
@@ -72,7 +60,7 @@ void mmb_manual_free_structure(mmb_heap *h, mmb_obj *o)
         }
     }
     for (size_t i = 0; i < q.n; i++)
-        free_one(h, q.v[i]);
+        mmb_manual_free_one(h, q.v[i]);
     if (q.n > 1)
         mmb_pause_log_push(t0, mmb_now_ns(), MMB_PAUSE_CASCADE);
     mmb_objstack_free(&q);

@@ -68,11 +68,26 @@ static inline void mmb_store(mmb_heap *h, mmb_obj *o, uint32_t i, mmb_obj *v) { 
 static inline void mmb_assign(mmb_heap *h, mmb_obj **dst, mmb_obj *v) { *dst = v; }
 static inline void mmb_drop(mmb_heap *h, mmb_obj **dst) { *dst = NULL; }
 
+/* One object back to the allocator: accounting plus the allocator's free. */
+static inline void mmb_manual_free_one(mmb_heap *h, mmb_obj *o)
+{
+    size_t size = mmb_obj_size(o->nslots, o->nbytes);
+    mmb_acct_free(size);
+    h->live_objects--;
+    mmb_alloc_free(h->alloc, o, size);
+}
+
+/* A leaf (no slots) is freed inline: the common case of churn-like
+ * workloads costs no call beyond the allocator's. */
 static inline void mmb_dispose(mmb_heap *h, mmb_obj **dst)
 {
     mmb_obj *o = *dst;
     *dst = NULL;
-    if (o)
+    if (!o)
+        return;
+    if (o->nslots == 0)
+        mmb_manual_free_one(h, o);
+    else
         mmb_manual_free_structure(h, o);
 }
 
