@@ -22,6 +22,7 @@ typedef struct run_args {
     const char *kv[MAX_KV];
     int nkv;
     const char *repeats, *warmup, *seed, *rss_sample;
+    const char *child; /* hidden --mmb-child FD,REP: we are a re-executed child */
 } run_args;
 
 static const struct option long_opts[] = {
@@ -38,6 +39,7 @@ static const struct option long_opts[] = {
     {"pause-log", required_argument, NULL, 'P'},
     {"rss-sample", required_argument, NULL, 'R'},
     {"rss-file", required_argument, NULL, 'T'},
+    {"mmb-child", required_argument, NULL, 'X'}, /* internal: see exec_child in run.c */
     {NULL, 0, NULL, 0},
 };
 
@@ -60,6 +62,7 @@ static int parse_flags(int argc, char **argv, run_args *a, mmb_run_cfg *cfg)
         case 'P': cfg->pause_log = optarg; break;
         case 'R': a->rss_sample = optarg; break;
         case 'T': cfg->rss_file = optarg; break;
+        case 'X': a->child = optarg; break;
         case 'O':
             if (cfg->nout == MAX_OUT)
                 return mmb_usage_error("too many --out files (at most %d)", MAX_OUT);
@@ -119,6 +122,9 @@ static int pick_allocator(const run_args *a, mmb_run_cfg *cfg)
     int k = mmb_alloc_kind_from_name(a->alloc ? a->alloc : "sys");
     if (k < 0)
         return mmb_usage_error("unknown allocator '%s' (see mmbench list)", a->alloc);
+    if (!mmb_alloc_available((mmb_alloc_kind)k))
+        return mmb_usage_error("allocator %s is not available (%s)", a->alloc,
+                               mmb_alloc_missing_hint((mmb_alloc_kind)k));
     if (!(g->alloc_mask & MMB_ALLOC_BIT(k)))
         return mmb_usage_error("collector %s does not run on allocator %s", g->name, a->alloc);
     cfg->alloc_kind = k;
@@ -284,6 +290,17 @@ static int finish_outputs(const mmb_run_cfg *cfg, char tmp[][4096], FILE **f, in
     return status;
 }
 
+/* A re-executed child (run.c's exec_child) with the parsed configuration:
+ * run repetition REP into FD and exit; the parent made every file. */
+static int run_as_child(const char *ident, const mmb_run_cfg *cfg)
+{
+    int fd, rep;
+    char tail;
+    if (sscanf(ident, "%d,%d%c", &fd, &rep, &tail) != 2 || fd < 0)
+        return mmb_usage_error("--mmb-child: '%s' is not FD,REP", ident);
+    mmb_run_child(cfg, rep, fd);
+}
+
 int mmb_cli_run(int argc, char **argv)
 {
     run_args a = {0};
@@ -297,6 +314,10 @@ int mmb_cli_run(int argc, char **argv)
         apply_options(&a, &cfg) || parse_numbers(&a, &cfg))
         return MMB_EXIT_USAGE;
     default_rss_file(&cfg);
+    cfg.argc = argc;
+    cfg.argv = argv;
+    if (a.child)
+        return run_as_child(a.child, &cfg);
     if (check_series_files(&cfg, stmp, tmps, &nt))
         return MMB_EXIT_USAGE;
     if (open_outputs(&cfg, tmp, f)) {

@@ -176,6 +176,9 @@ static int values(const config *c, int m, double *x)
     return n;
 }
 
+/* Each metric's medians on both sides and the ratio's interval. The
+ * medians come from mmb_summary_ci, the same code as the documents'
+ * summaries, so the two always agree. */
 static int compute(pair *p)
 {
     int cap = p->a->n > p->b->n ? p->a->n : p->b->n;

@@ -82,6 +82,8 @@ typedef struct mmb_run_cfg {
     const char *pause_log;     /* --pause-log FILE: every pause of repetition 0 */
     const char *rss_file;      /* where --rss-sample writes */
     double rss_sample_ms;      /* --rss-sample MS; 0 = off */
+    int argc;                  /* the `run` command line (argv[0] = "run"), which */
+    char **argv;               /* a child re-executes with for a preloaded allocator */
 } mmb_run_cfg;
 
 int mmb_cli_list(int argc, char **argv);
@@ -95,6 +97,10 @@ int mmb_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Run every repetition in its own child; results[] has cfg->repeats entries.
  * Returns an exit status (0 when every repetition succeeded). */
 int mmb_run_all(const mmb_run_cfg *cfg, mmb_result *results);
+/* The child's side of one repetition, in a process that mmb_run_all
+ * re-executed (`run --mmb-child FD,REP ...`) with an allocator preloaded:
+ * runs it and sends the result to fd. Never returns. */
+void mmb_run_child(const mmb_run_cfg *cfg, int rep, int fd) __attribute__((noreturn));
 /* Arrange for SIGINT/SIGTERM to reap children and remove the NULL-terminated
  * list of temporary output files. */
 void mmb_run_install_signals(const char *const *tmp_paths);

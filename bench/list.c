@@ -69,8 +69,14 @@ static void list_text(void)
     }
     puts("allocators:");
     for (int k = 0; k < MMB_ALLOC_NKINDS; k++) {
-        printf("  %s\n    options:\n", mmb_alloc_kind_name((mmb_alloc_kind)k));
-        text_options(mmb_alloc_options((mmb_alloc_kind)k));
+        mmb_alloc_kind kind = (mmb_alloc_kind)k;
+        printf("  %s", mmb_alloc_kind_name(kind));
+        if (!mmb_alloc_available(kind))
+            printf(" (unavailable: %s)", mmb_alloc_missing_hint(kind));
+        else if (mmb_alloc_preload(kind))
+            printf(" (LD_PRELOAD %s in the run's child)", mmb_alloc_preload(kind));
+        printf("\n    options:\n");
+        text_options(mmb_alloc_options(kind));
     }
     puts("options of every run:");
     text_options(mmb_common_opts);
@@ -156,6 +162,12 @@ static void list_json(void)
     for (int k = 0; k < MMB_ALLOC_NKINDS; k++) {
         mmb_json_begin_object(&j);
         mmb_json_key(&j, "name"), mmb_json_string(&j, mmb_alloc_kind_name((mmb_alloc_kind)k));
+        mmb_json_key(&j, "available"), mmb_json_bool(&j, mmb_alloc_available((mmb_alloc_kind)k));
+        mmb_json_key(&j, "preload");
+        if (mmb_alloc_preload((mmb_alloc_kind)k))
+            mmb_json_string(&j, mmb_alloc_preload((mmb_alloc_kind)k));
+        else
+            mmb_json_null(&j);
         json_options(&j, mmb_alloc_options((mmb_alloc_kind)k));
         mmb_json_end_object(&j);
     }

@@ -18,14 +18,19 @@ static const char usage[] =
     "exit status: 0 ok, 1 verification failed or internal error, 2 usage error,\n"
     "             3 heap-limit exceeded\n";
 
+/* One line on stderr, whatever the user typed: the message often quotes an
+ * argument, and a control character in it (a newline) becomes '?'. */
 int mmb_usage_error(const char *fmt, ...)
 {
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    fputs("mmbench: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    for (char *c = msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
+    fprintf(stderr, "mmbench: %s\n", msg);
     return MMB_EXIT_USAGE;
 }
 

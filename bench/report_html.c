@@ -35,7 +35,7 @@ static const struct plot {
     {"pauses", "Pause time distribution"},
     {"mmu", "Minimum mutator utilisation"},
     {"memory", "Peak memory"},
-    {"gctime", "Where the time went"},
+    {"gctime", "Time in pauses"},
     {"pareto", "Time against memory"},
     {"runs", "Every run"},
     {"rss", "Memory over time"},

@@ -12,7 +12,7 @@ static const char style[] =
     "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}"
     "th,td{border:1px solid #ccc;padding:0.3em 0.6em;text-align:right;vertical-align:top}"
     "th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}"
-    "small{color:#666}figure{margin:1.5em 0}img{max-width:100%;height:auto;border:1px solid #eee}"
+    "small{color:#666;white-space:nowrap}figure{margin:1.5em 0}img{max-width:100%;height:auto;border:1px solid #eee}"
     "figcaption{color:#444;font-size:0.9em;margin-top:0.3em}";
 
 /* Text into HTML: the five characters that could start markup. */

@@ -74,10 +74,22 @@ static void fill_result(mmb_result *r, const mmb_alloc *a)
     memcpy(r->uncollectable, m->uncollectable, sizeof r->uncollectable);
 }
 
+/* A peer allocator's preload must have taken (and `glibc` must have none):
+ * a run on the wrong malloc would be silently mislabelled. */
+static void check_allocator(const mmb_run_cfg *cfg)
+{
+    char err[512];
+    if (cfg->alloc_kind >= 0 && mmb_alloc_peer_check((mmb_alloc_kind)cfg->alloc_kind, err, sizeof err)) {
+        fprintf(stderr, "mmbench: %s\n", err);
+        _exit(MMB_EXIT_FAIL);
+    }
+}
+
 /* The child's whole life: never returns. */
-static void child(const mmb_run_cfg *cfg, int rep, int fd)
+static __attribute__((noreturn)) void child(const mmb_run_cfg *cfg, int rep, int fd)
 {
     static mmb_alloc alloc;
+    check_allocator(cfg);
     mmb_metrics_reset();
     mmb_metrics_g.heap_limit = (uint64_t)mmb_opt_get(&cfg->opts, "heap-limit");
     mmb_alloc *a = NULL;
@@ -107,6 +119,35 @@ static void child(const mmb_run_cfg *cfg, int rep, int fd)
         fprintf(stderr, "mmbench: %s under %s: verification failed\n",
                 mmb_workloads[cfg->workload]->name, mmb_collectors[cfg->collector]->name);
     _exit(r.verified ? MMB_EXIT_OK : MMB_EXIT_FAIL);
+}
+
+void mmb_run_child(const mmb_run_cfg *cfg, int rep, int fd)
+{
+    child(cfg, rep, fd);
+}
+
+/* A peer allocator replaces malloc for the whole process, so its child is a
+ * fresh mmbench with the library preloaded, told by a hidden flag to be
+ * repetition `rep` writing to `fd` (still open across exec). It parses the
+ * same command line, so it runs the same configuration. Never returns. */
+static void exec_child(const mmb_run_cfg *cfg, const char *preload, int rep, int fd)
+{
+    char ident[64];
+    int n = cfg->argv ? cfg->argc : 1;
+    char *args[n + 4];
+    snprintf(ident, sizeof ident, "%d,%d", fd, rep);
+    args[0] = "mmbench";
+    args[1] = "run";
+    args[2] = "--mmb-child";
+    args[3] = ident;
+    for (int i = 1; i < n; i++)
+        args[i + 3] = cfg->argv[i];
+    args[n + 3] = NULL;
+    if (cfg->argv && setenv("LD_PRELOAD", preload, 1) == 0)
+        execv("/proc/self/exe", args);
+    fprintf(stderr, "mmbench: cannot re-execute with LD_PRELOAD=%s: %s\n", preload,
+            cfg->argv ? strerror(errno) : "no command line to re-execute");
+    _exit(MMB_EXIT_FAIL);
 }
 
 static int read_full(int fd, void *buf, size_t n)
@@ -145,6 +186,9 @@ static int run_one(const mmb_run_cfg *cfg, int rep, mmb_result *out)
         return MMB_EXIT_FAIL;
     if (pid == 0) {
         close(fds[0]);
+        const char *preload = cfg->alloc_kind >= 0 ? mmb_alloc_preload((mmb_alloc_kind)cfg->alloc_kind) : NULL;
+        if (preload)
+            exec_child(cfg, preload, rep, fds[1]);
         child(cfg, rep, fds[1]);
     }
     child_pid = pid;

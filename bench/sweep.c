@@ -89,6 +89,10 @@ static int parse_args(int argc, char **argv, sweep *s)
 {
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i];
+        if (!strncmp(f, "--out-dir=", 10)) {
+            s->out_dir = f + 10;
+            continue;
+        }
         if (!strcmp(f, "--out-dir") || is_pass_flag(f)) {
             if (i + 1 == argc)
                 return mmb_usage_error("option %s needs a value", f);

@@ -1,17 +1,15 @@
-# scripts/gctime.gp: where the time went: median wall time stacked as time
-# in memory-management pauses (gc_ms) and the rest (the mutator, plus
-# allocation and refcounting work that is not a pause).
+# scripts/gctime.gp: the share of wall time spent in memory-management
+# pauses (median gc_ms over median wall_ms), a bar per configuration,
+# coloured by collector.
 load scripts . '/plotstyle.gp'
-set title 'Wall time: pauses and the rest (median)'
-set ylabel 'ms'
-set yrange [0:*]
-set style data histograms
-set style histogram rowstacked
-set style fill solid 0.75 border -1
-set boxwidth 0.6
-set xtics rotate by 30 right
-set bmargin 10
-set rmargin 6
-set key top left horizontal reverse Left
-plot data . '/configs.dat' using ($7 - $10 > 0 ? $7 - $10 : 0):xtic(2) title 'outside pauses' lt 1, \
-     '' using 10 title 'pauses (gc_ms)' lt 6
+load data . '/groups.gp'
+load data . '/series.gp'
+load scripts . '/rows.gp'
+set title 'Share of wall time in pauses (medians)'
+set xlabel 'percent of wall time'
+set xrange [0:*]
+set style fill solid 0.7 noborder
+share(gc, wall) = wall > 0 ? 100 * gc / wall : 0
+plot data . '/configs.dat' using (share($10, $7) / 2):(rowy($1)):(share($10, $7) / 2):(0.35):25:ytic(2) \
+         with boxxyerror lc variable, \
+     for [k=1:ngc] NaN with boxes lt k title gc_name[k]

@@ -1,17 +1,23 @@
-# scripts/pareto.gp: time against peak memory, one point per configuration
-# (medians). The step line joins the Pareto front: the configurations that no
-# other beats on both time and memory; everything else is dominated
-# (pareto.dat, computed by plots.sh).
+# scripts/pareto.gp: time against peak memory, a panel per workload (their
+# times are not comparable), a point per configuration (medians), coloured by
+# collector. The dashed step line joins the panel's Pareto front: the
+# configurations no other beats on both time and memory (pareto-<w>.dat,
+# from plotdata.awk).
 load scripts . '/plotstyle.gp'
-set title "Time against peak memory (medians)"
+load data . '/groups.gp'
+load data . '/series.gp'
+set multiplot layout panel_rows(nwl), panel_cols(nwl) title 'Time against peak memory (medians)'
 set xlabel 'wall time, ms'
 set ylabel 'peak RSS, MiB'
 set grid xtics
-load data . '/series.gp'
-set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05
-set yrange [0:*]
 set xrange [0:*]
-set key outside right top font ',9'
-plot data . '/pareto.dat' using 1:2 with steps lt 8 lw 1 dt 2 title 'Pareto front', \
-     for [i=1:nconf] data . '/configs.dat' every ::i-1::i-1 using 7:($22 / mib) \
-         with points lt i pt (6 + i % 8) ps 1.6 title conf_title[i]
+set yrange [0:*]
+set offsets 0, graph 0.08, graph 0.08, 0
+set key outside right top font ',8' samplen 1
+do for [w=1:nwl] {
+    set title wl_name[w]
+    plot data . '/pareto-' . w . '.dat' using 1:2 with steps lt 8 lw 1 dt 2 notitle, \
+         for [r=wl_first[w]:wl_last[w]] data . '/configs.dat' every ::r-1::r-1 using 7:($22 / mib) \
+             with points lt conf_lt[r] pt 5 + r % 8 ps 1.2 title conf_short[r]
+}
+unset multiplot

@@ -67,11 +67,12 @@ add() {
     eval "[ \"\${$1_first_$5:-0}\" -gt 0 ] || $1_first_$5=\$k; $1_last_$5=\$k"
 }
 while IFS=$tab read -r c label base count w gc short; do
+    echo "conf_short[$c] = $(gpstr "$short"); conf_lt[$c] = $gc" >> "$data/series.tmp"
     if [ -s "$base.mmu.dat" ]; then
         add mmu "$base.mmu.dat" "$short" "$gc" "$w"
         mmu_curves=$((mmu_curves + 1))
     else
-        add mmu "$data/mmu3-$c.dat" "$short (3 windows)" "$gc" "$w"
+        add mmu "$data/mmu3-$c.dat" "$short" "$gc" "$w"
     fi
     if [ -s "$base.pauses.dat" ] && grep -qv '^#' "$base.pauses.dat"; then
         grep -v '^#' "$base.pauses.dat" | awk '{ print $2 }' | sort -g |
@@ -80,7 +81,7 @@ while IFS=$tab read -r c label base count w gc short; do
         add cdf "$data/cdflog-$c.dat" "$short" "$gc" "$w"
         cdf_logs=$((cdf_logs + 1))
     elif [ -s "$data/cdfpct-$c.dat" ]; then
-        add cdf "$data/cdfpct-$c.dat" "$short (percentiles)" "$gc" "$w"
+        add cdf "$data/cdfpct-$c.dat" "$short" "$gc" "$w"
     fi
     if [ -s "$base.rss.dat" ] && grep -qv '^#' "$base.rss.dat"; then
         add rss "$base.rss.dat" "$short" "$gc" "$w"
@@ -97,6 +98,7 @@ panels() {
 }
 {
     echo "nconf = $n; nmmu = $nmmu; ncdf = $ncdf; nrss = $nrss"
+    echo "array conf_short[$n]; array conf_lt[$n]"
     for a in mmu cdf rss; do
         eval "k=\$n$a"
         [ "$k" -gt 0 ] && echo "array ${a}_file[$k]; array ${a}_title[$k]; array ${a}_lt[$k]"
@@ -111,15 +113,16 @@ panels() {
 } > "$data/series.gp"
 rm -f "$data/series.tmp"
 
-# Small multiples: up to three panels a row, each about 470 x 360.
+# Small multiples: up to two panels a row, each 640 x 330 with its key on
+# the right (PANEL_COLS in plotstyle.gp must agree).
 # multi FAMILY: the width and height for its panels.
 multi() {
     np=$(panels "$1")
     cols=$np
-    [ "$cols" -le 3 ] || cols=3
+    [ "$cols" -le 2 ] || cols=2
     [ "$cols" -ge 1 ] || cols=1
     rows=$(((np + cols - 1) / cols))
-    echo "$((cols * 470 + 40)) $((rows * 360 + 50))"
+    echo "$((cols * 640 + 20)) $((rows * 330 + 40))"
 }
 
 # Dot plots grow with the number of configurations, a row each.
@@ -130,14 +133,14 @@ render throughput 1000 $tall || :
 render memory 1000 $tall || :
 render gctime 1000 $tall || :
 render runs 1000 $tall || :
-# shellcheck disable=SC2046
 render pareto $(multi mmu) || :
-note throughput "median ops/s per configuration; the error bars span its slowest to its fastest run"
-note memory "medians over the runs of peak live bytes, peak heap bytes (held from the OS or malloc) and peak RSS"
-note gctime "median wall time split into memory-management pauses (gc_ms) and the rest"
-note pareto "median wall time against median peak RSS; the line joins the configurations no other beats on both"
+note throughput "median ops/s per configuration (log scale: workloads count different operations); the bars span its slowest to its fastest run; colour: the collector"
+note memory "medians over the runs of peak live bytes (what the program held), peak heap bytes (what the manager held from the OS or malloc) and peak RSS, log scale"
+note gctime "median time in memory-management pauses (gc_ms) as a share of median wall time"
+note runs "each point is one repetition, the bar its median; a wide spread means the medians deserve less trust"
+note pareto "one panel per workload: median wall time against median peak RSS; the dashed line joins the configurations no other in the panel beats on both"
 if [ $ncdf -gt 0 ]; then
-    render pauses 900 600 || :
+    render pauses $(multi cdf) || :
     if [ $cdf_logs -eq $ncdf ]; then
         note pauses "every pause of repetition 0 (--pause-log)"
     elif [ $cdf_logs -eq 0 ]; then
@@ -149,14 +152,14 @@ else
     echo "plots.sh: no configuration recorded a pause: skipping the pause distribution" >&2
     note pauses "skipped: no configuration recorded a pause"
 fi
-render mmu 900 600 || :
+render mmu $(multi mmu) || :
 if [ $mmu_curves -eq $nmmu ]; then
     note mmu "bounded MMU curves of repetition 0 (--mmu-curve)"
 else
     note mmu "$mmu_curves of $nmmu configurations have a --mmu-curve file; the others show the summary's 1, 10 and 100 ms windows"
 fi
 if [ $nrss -gt 0 ]; then
-    render rss 900 600 || :
+    render rss $(multi rss) || :
     note rss "RSS (solid) and live bytes (dashed) of repetition 0 (--rss-sample)"
 else
     echo "plots.sh: no *.rss.dat files (mmbench run --rss-sample MS): skipping RSS over time" >&2

@@ -23,3 +23,11 @@ set linetype 7 lc rgb '#F0E442' lw 2 pt 2 ps 1
 set linetype 8 lc rgb '#000000' lw 2 pt 1 ps 1
 set linetype cycle 8
 mib = 1048576.0
+# Dot plots (one row per configuration, top to bottom): row r sits at
+# y = nconf + 1 - r, labelled from the data file.
+rowy(r) = nconf + 1 - r
+# Small multiples: a panel per workload that has data of a family, up to
+# PANEL_COLS a row (plots.sh sizes the canvas to match), key on the right.
+PANEL_COLS = 2
+panel_cols(n) = n < PANEL_COLS ? (n < 1 ? 1 : n) : PANEL_COLS
+panel_rows(n) = int((n + panel_cols(n) - 1) / panel_cols(n))

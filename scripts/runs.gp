@@ -1,17 +1,13 @@
-# scripts/runs.gp: every repetition's wall time, one column of points per
-# configuration, beside the median (bar): how far apart the runs are, and
-# whether one of them was an outlier (a noisy neighbour, a cold cache).
-# Expects nconf (the number of configurations).
+# scripts/runs.gp: every repetition's wall time (points) beside its
+# configuration's median (bar), log scale: how far apart the runs are, and
+# whether one was an outlier (a noisy neighbour, a cold cache).
 load scripts . '/plotstyle.gp'
+load data . '/groups.gp'
+load data . '/series.gp'
+load scripts . '/rows.gp'
 set title 'Wall time of every run (points) and the median (bars)'
-set ylabel 'wall time, ms'
-set yrange [0:*]
-set xrange [0.3:nconf + 0.7]
-set xtics rotate by 30 right
-set bmargin 10
-set rmargin 6
-set boxwidth 0.6
-set style fill solid 0.25 border lc rgb '#2a5d8a'
-set key top left reverse Left
-plot data . '/configs.dat' using 1:7:xtic(2) with boxes lt 1 title 'median', \
-     data . '/runs.dat' using 1:2 with points lt 6 pt 7 ps 0.8 title 'one run'
+set xlabel 'wall time, ms (log scale)'
+set logscale x
+jitter(i) = 0.25 * (((int(i) * 7) % 5) - 2) / 2
+plot data . '/configs.dat' using 7:(rowy($1)):(0.38):ytic(2) with yerrorbars lt 8 pt -1 lw 2 title 'median', \
+     data . '/runs.dat' using 2:(rowy($1) + jitter($0)) with points lt 6 pt 7 ps 0.6 title 'one run'

@@ -1,15 +1,13 @@
-# scripts/throughput.gp: median throughput (ops/s) per configuration, error
-# bars from the slowest to the fastest run. Data: plots.sh's configs.dat.
+# scripts/throughput.gp: median throughput per configuration as a dot plot
+# (a row each, log scale: workloads count different operations), bars from
+# the slowest to the fastest run, coloured by collector. Data: configs.dat.
 load scripts . '/plotstyle.gp'
-set title 'Throughput per configuration (median; bars: slowest to fastest run)'
-set ylabel 'operations per second'
-set format y '%.1s%c'
-set yrange [0:*]
-set xrange [0.3:*]
-set xtics rotate by 30 right
-set bmargin 10
-set rmargin 6
-set boxwidth 0.6
-set style fill solid 0.6 border lc rgb '#2a5d8a'
-plot data . '/configs.dat' using 1:4:xtic(2) with boxes lt 1, \
-     '' using 1:4:5:6 with yerrorbars lc rgb '#222222' pt -1 lw 1.5
+load data . '/groups.gp'
+load data . '/series.gp'
+load scripts . '/rows.gp'
+set title 'Throughput (median; bars: slowest to fastest run)'
+set xlabel 'operations per second (log scale)'
+set logscale x
+set format x '%.0s%c'
+plot data . '/configs.dat' using 4:(rowy($1)):5:6:25:ytic(2) with xerrorbars lc variable pt 7 ps 0.9, \
+     for [k=1:ngc] NaN with points lt k pt 7 title gc_name[k]

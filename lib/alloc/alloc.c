@@ -10,6 +10,10 @@ static const char *const kind_names[MMB_ALLOC_NKINDS] = {
     [MMB_ALLOC_BUMP] = "bump",
     [MMB_ALLOC_POOL] = "pool",
     [MMB_ALLOC_FREELIST] = "freelist",
+    [MMB_ALLOC_GLIBC] = "glibc",
+    [MMB_ALLOC_JEMALLOC] = "jemalloc",
+    [MMB_ALLOC_MIMALLOC] = "mimalloc",
+    [MMB_ALLOC_TCMALLOC] = "tcmalloc",
 };
 
 static const mmb_optdesc no_opts[] = {{0}};

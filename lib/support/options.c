@@ -22,6 +22,19 @@ void mmb_opts_init(mmb_optvals *ov, const mmb_optdesc *const *tables, int ntable
     }
 }
 
+#define SHOWN_MAX 96 /* bytes: longest piece of user text quoted in a message */
+
+/* User text as a message quotes it: control characters become '?', since a
+ * newline would split the driver's one-line error in two; long text is cut. */
+static const char *shown(const char *text, size_t len, char buf[SHOWN_MAX + 1])
+{
+    size_t n = len < SHOWN_MAX ? len : SHOWN_MAX;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i];
+    buf[n] = 0;
+    return buf;
+}
+
 static int find(const mmb_optvals *ov, const char *name, size_t len)
 {
     for (int i = 0; i < ov->n; i++)
@@ -57,16 +70,19 @@ static int parse_number(const mmb_optdesc *d, const char *text, double *out, cha
     errno = 0;
     double v = d->type == MMB_OPT_DOUBLE ? strtod(text, &end) : (double)strtoll(text, &end, 10);
     double mult = 1;
+    char sb[SHOWN_MAX + 1];
     if (end == text || errno == ERANGE || !isfinite(v) ||
         (d->type == MMB_OPT_SIZE ? size_suffix(end, &mult) != 0 : *end != '\0')) {
-        snprintf(err, errlen, "option %s: '%s' is not a valid %s", d->name, text,
+        snprintf(err, errlen, "option %s: '%s' is not a valid %s", d->name,
+                 shown(text, strlen(text), sb),
                  d->type == MMB_OPT_SIZE ? "size (number with optional K/M/G)"
                  : d->type == MMB_OPT_INT ? "integer" : "number");
         return -1;
     }
     v *= mult;
     if (v < d->min || v > d->max) {
-        snprintf(err, errlen, "option %s: %s is out of range [%.15g, %.15g]", d->name, text, d->min, d->max);
+        snprintf(err, errlen, "option %s: %s is out of range [%.15g, %.15g]", d->name,
+                 shown(text, strlen(text), sb), d->min, d->max);
         return -1;
     }
     *out = v;
@@ -86,7 +102,9 @@ static int parse_enum(const mmb_optdesc *d, const char *text, double *out, char 
         }
         c = bar ? bar + 1 : c + n;
     }
-    snprintf(err, errlen, "option %s: '%s' is not one of %s", d->name, text, d->choices);
+    char sb[SHOWN_MAX + 1];
+    snprintf(err, errlen, "option %s: '%s' is not one of %s", d->name, shown(text, len, sb),
+             d->choices);
     return -1;
 }
 
@@ -104,14 +122,15 @@ int mmb_opt_parse(const mmb_optdesc *d, const char *text, double *out, char *err
 int mmb_opts_apply(mmb_optvals *ov, const char *kv, char *err, size_t errlen)
 {
     const char *eq = strchr(kv, '=');
+    char sb[SHOWN_MAX + 1];
     if (!eq || eq == kv) {
-        snprintf(err, errlen, "option '%s' is not of the form key=value", kv);
+        snprintf(err, errlen, "option '%s' is not of the form key=value", shown(kv, strlen(kv), sb));
         return -1;
     }
     int i = find(ov, kv, (size_t)(eq - kv));
     if (i < 0) {
-        snprintf(err, errlen, "unknown option '%.*s' for this workload, collector and allocator "
-                 "(see mmbench list)", (int)(eq - kv), kv);
+        snprintf(err, errlen, "unknown option '%s' for this workload, collector and allocator "
+                 "(see mmbench list)", shown(kv, (size_t)(eq - kv), sb));
         return -1;
     }
     if (ov->set[i]) {

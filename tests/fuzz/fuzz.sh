@@ -2,7 +2,8 @@
 # tests/fuzz/fuzz.sh: build the libFuzzer harnesses with clang and run each
 # for a bounded time. Called by `make fuzz` (tests/fuzz/local.am) as
 #   fuzz.sh SRCDIR OUTDIR LIB_SOURCES...
-# with the library's sources relative to SRCDIR. Environment:
+# from the configured build directory (its config.h is used), with the
+# library's sources relative to SRCDIR. Environment:
 #   FUZZ_SECONDS  seconds per harness (default 60); 0 builds only
 #   FUZZ_CC       the compiler (default clang; it needs libFuzzer)
 #   FUZZ_ONLY     run only the harnesses whose names contain this word
@@ -20,7 +21,7 @@ cc=${FUZZ_CC:-clang}
 seconds=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_JOBS:-2}
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer $san -DMMB_DEBUG=1 -I$srcdir/lib/include -I$srcdir/lib -I$srcdir/bench -I$srcdir/tests"
+cflags="-std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -g -O1 -fno-omit-frame-pointer $san -DMMB_DEBUG=1 -DHAVE_CONFIG_H -I$(pwd) -I$srcdir/lib/include -I$srcdir/lib -I$srcdir/bench -I$srcdir/tests"
 
 skip() {
     echo "fuzz: skipped: $1 (apt-get install clang)"
@@ -79,11 +80,11 @@ $(compile_cmd tests/fuzz/fuzz_gc.c "$d")
         d="-DMMB_GC_$(echo "$g" | tr a-z A-Z)"
         # shellcheck disable=SC2086
         $cc $san -fsanitize=fuzzer -o "$out/fuzz_gc_$g" "$(objname tests/oracle.c "$d")" \
-            "$(objname tests/fuzz/fuzz_gc.c "$d")" $libobjs -lm
+            "$(objname tests/fuzz/fuzz_gc.c "$d")" $libobjs -lm -ldl
     done
     for h in fuzz_options fuzz_json; do
         # shellcheck disable=SC2086
-        $cc $san -fsanitize=fuzzer -o "$out/$h" "$(objname "tests/fuzz/$h.c" "")" $libobjs -lm
+        $cc $san -fsanitize=fuzzer -o "$out/$h" "$(objname "tests/fuzz/$h.c" "")" $libobjs -lm -ldl
     done
 }
 

@@ -1,6 +1,7 @@
 /* mmb/alloc.h: the allocator family behind one interface.
  *
- * Every allocator (sys, bump, pool, freelist) is reached through
+ * Every allocator (sys, bump, pool, freelist, and the system-allocator peers
+ * glibc, jemalloc, mimalloc, tcmalloc, which are sys) is reached through
  * mmb_alloc_alloc/free/usable, which dispatch on a kind tag with a switch:
  * no function pointer on the per-object path, and the branch is perfectly
  * predicted because the kind never changes during a run.
@@ -23,6 +24,13 @@ typedef enum mmb_alloc_kind {
     MMB_ALLOC_BUMP,
     MMB_ALLOC_POOL,
     MMB_ALLOC_FREELIST,
+    /* The system-allocator peers: each is `sys` in a process whose malloc is
+     * that one (glibc: nothing preloaded; the others LD_PRELOADed into the
+     * run's child, see lib/alloc/peer.c). They dispatch as sys. */
+    MMB_ALLOC_GLIBC,
+    MMB_ALLOC_JEMALLOC,
+    MMB_ALLOC_MIMALLOC,
+    MMB_ALLOC_TCMALLOC,
     MMB_ALLOC_NKINDS
 } mmb_alloc_kind;
 
@@ -74,6 +82,18 @@ const mmb_optdesc *mmb_alloc_options(mmb_alloc_kind kind);
 /* Name <-> kind. Returns -1 for an unknown name. */
 int mmb_alloc_kind_from_name(const char *name);
 const char *mmb_alloc_kind_name(mmb_alloc_kind kind);
+
+/* The system-allocator peers (lib/alloc/peer.c). Every kind but a peer that
+ * configure did not find is available. mmb_alloc_preload: the shared library
+ * a run's child must LD_PRELOAD for this kind, or NULL (none needed).
+ * mmb_alloc_missing_hint: why a kind is unavailable and how to fix it.
+ * mmb_alloc_peer_check: whether the running process's malloc is the one
+ * this kind names (sys and the own allocators: always); on failure writes
+ * one line (without "mmbench: ") to err and returns -1. */
+int mmb_alloc_available(mmb_alloc_kind kind);
+const char *mmb_alloc_preload(mmb_alloc_kind kind);
+const char *mmb_alloc_missing_hint(mmb_alloc_kind kind);
+int mmb_alloc_peer_check(mmb_alloc_kind kind, char *err, size_t errlen);
 
 /* Create an allocator of the given kind with option values `ov` (may be NULL
  * for defaults). Returns 0, or -1 if the OS refused memory. */

@@ -20,7 +20,9 @@ typedef struct mmb_gc_desc {
 #define MMB_ALLOC_BIT(kind) (1u << (kind))
 #define MMB_ALLOCS_MALLOC_LIKE                                                  \
     (MMB_ALLOC_BIT(MMB_ALLOC_SYS) | MMB_ALLOC_BIT(MMB_ALLOC_POOL) |             \
-     MMB_ALLOC_BIT(MMB_ALLOC_FREELIST) | MMB_ALLOC_BIT(MMB_ALLOC_BUMP))
+     MMB_ALLOC_BIT(MMB_ALLOC_FREELIST) | MMB_ALLOC_BIT(MMB_ALLOC_BUMP) |        \
+     MMB_ALLOC_BIT(MMB_ALLOC_GLIBC) | MMB_ALLOC_BIT(MMB_ALLOC_JEMALLOC) |       \
+     MMB_ALLOC_BIT(MMB_ALLOC_MIMALLOC) | MMB_ALLOC_BIT(MMB_ALLOC_TCMALLOC))
 
 /* A workload: its options and the collectors it suits (a bit per entry of
  * MMB_COLLECTOR_LIST, in order; see bench/registry.h). */
