@@ -16,12 +16,14 @@
 #define MAX_OUT 4
 #define MAX_REPEATS 1000
 #define MAX_WARMUP 100
+#define MAX_TRACE_SITES 1000 /* lines of the --trace-sites listing */
 
 typedef struct run_args {
     const char *workload, *collector, *alloc, *format;
     const char *kv[MAX_KV];
     int nkv;
     const char *repeats, *warmup, *seed, *rss_sample;
+    const char *trace_sites;
     const char *child; /* hidden --mmb-child FD,REP: we are a re-executed child */
 } run_args;
 
@@ -39,6 +41,7 @@ static const struct option long_opts[] = {
     {"pause-log", required_argument, NULL, 'P'},
     {"rss-sample", required_argument, NULL, 'R'},
     {"rss-file", required_argument, NULL, 'T'},
+    {"trace-sites", required_argument, NULL, 'Z'},
     {"mmb-child", required_argument, NULL, 'X'}, /* internal: see exec_child in run.c */
     {NULL, 0, NULL, 0},
 };
@@ -62,6 +65,7 @@ static int parse_flags(int argc, char **argv, run_args *a, mmb_run_cfg *cfg)
         case 'P': cfg->pause_log = optarg; break;
         case 'R': a->rss_sample = optarg; break;
         case 'T': cfg->rss_file = optarg; break;
+        case 'Z': a->trace_sites = optarg; break;
         case 'X': a->child = optarg; break;
         case 'O':
             if (cfg->nout == MAX_OUT)
@@ -186,6 +190,11 @@ static int parse_numbers(const run_args *a, mmb_run_cfg *cfg)
         if (parse_count("--rss-sample", a->rss_sample, 1, 60000, &v))
             return MMB_EXIT_USAGE;
         cfg->rss_sample_ms = (double)v;
+    }
+    if (a->trace_sites) {
+        if (parse_count("--trace-sites", a->trace_sites, 1, MAX_TRACE_SITES, &v))
+            return MMB_EXIT_USAGE;
+        cfg->trace_sites = (int)v;
     }
     return a->format ? pick_format(a->format, &cfg->format) : 0;
 }

@@ -82,6 +82,7 @@ typedef struct mmb_run_cfg {
     const char *pause_log;     /* --pause-log FILE: every pause of repetition 0 */
     const char *rss_file;      /* where --rss-sample writes */
     double rss_sample_ms;      /* --rss-sample MS; 0 = off */
+    int trace_sites;           /* --trace-sites N: an extra, traced run lists N sites; 0 = off */
     int argc;                  /* the `run` command line (argv[0] = "run"), which */
     char **argv;               /* a child re-executes with for a preloaded allocator */
 } mmb_run_cfg;

@@ -11,6 +11,7 @@ static const char usage[] =
     "       mmbench run -w WORKLOAD -c COLLECTOR [-a ALLOCATOR] [-o KEY=VALUE]... [-r REPEATS]\n"
     "                   [--warmup N] [--seed N] [--format text|json|csv] [--out FILE]...\n"
     "                   [--mmu-curve FILE] [--pause-log FILE] [--rss-sample MS [--rss-file FILE]]\n"
+    "                   [--trace-sites N]   (one more, traced run: top N allocation sites on stderr)\n"
     "       mmbench compare [--format text|json] A B     (A, B: result files or directories)\n"
     "       mmbench sweep -w WORKLOAD -c COLLECTOR [-a ALLOCATOR] -o KEY=V1,V2,... [-o KEY=VALUE]...\n"
     "                   [-r REPEATS] [--warmup N] [--seed N] --out-dir DIR\n"

@@ -14,7 +14,11 @@
 
 #include "driver.h"
 #include "mmb/os.h"
+#include "mmb/trace.h"
 #include "registry.h"
+
+/* The repetition number of the --trace-sites run (warm-ups are -1). */
+#define REP_TRACE (-2)
 
 const double mmb_mmu_windows_ms[MMB_MMU_WINDOWS] = {1, 10, 100};
 
@@ -85,6 +89,25 @@ static void check_allocator(const mmb_run_cfg *cfg)
     }
 }
 
+/* --trace-sites: the notebooks' "[ Top 10 ]" listing, on stderr (stdout
+ * may carry the result document), of the sites that made up the traced
+ * peak, which is this run's peak_live_bytes. */
+static void print_sites(const mmb_run_cfg *cfg)
+{
+    mmb_trace_snapshot *s = mmb_trace_take_peak_snapshot();
+    size_t n = 0;
+    mmb_trace_stat *st = s ? mmb_trace_statistics(s, &n) : NULL;
+    char peak[32];
+    mmb_trace_format_size(peak, sizeof peak, s ? (double)s->total_bytes : 0, 0);
+    fprintf(stderr, "[ Top %d allocation sites: %s under %s, at the peak of %s live ]\n",
+            cfg->trace_sites, mmb_workloads[cfg->workload]->name,
+            mmb_collectors[cfg->collector]->name, peak);
+    mmb_trace_print_stats(stderr, st, n, cfg->trace_sites);
+    fflush(stderr);
+    free(st);
+    mmb_trace_snapshot_free(s);
+}
+
 /* The child's whole life: never returns. */
 static __attribute__((noreturn)) void child(const mmb_run_cfg *cfg, int rep, int fd)
 {
@@ -101,7 +124,11 @@ static __attribute__((noreturn)) void child(const mmb_run_cfg *cfg, int rep, int
     mmb_run_ctx ctx = {&cfg->opts, a, cfg->seed};
     if (rep == 0)
         mmb_series_start(cfg);
+    if (rep == REP_TRACE)
+        mmb_trace_start(1);
     int rc = mmb_registry_entry(cfg->workload, cfg->collector)(&ctx);
+    if (rep == REP_TRACE)
+        print_sites(cfg);
     if (rep == 0)
         mmb_series_stop();
     mmb_result r;
@@ -218,5 +245,9 @@ int mmb_run_all(const mmb_run_cfg *cfg, mmb_result *results)
         if (st != MMB_EXIT_OK)
             return st;
     }
+    /* Tracing costs time and memory: its run is an extra one, so that no
+     * reported figure (nor repetition 0's series) carries that cost. */
+    if (cfg->trace_sites > 0)
+        return run_one(cfg, REP_TRACE, &scratch);
     return MMB_EXIT_OK;
 }

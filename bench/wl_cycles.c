@@ -115,7 +115,8 @@ MMB_WORKLOAD(cycles)
 
     mmb_collect(h, -1);
     size_t want = (size_t)live + 1 + (LEAKS_RINGS ? (size_t)pairs * ring : 0);
-    int ok = live_set_ok(set, live) && mmb_live_objects(h) == want;
+    size_t got = mmb_live_objects(h); /* a conservative collector (bdw) may keep some rings */
+    int ok = live_set_ok(set, live) && (MMB_GC_EXACT_LIVE ? got == want : got >= want);
     mmb_dispose(h, &set);
     mmb_root_pop(h, 3);
     mmb_heap_destroy(h);

@@ -18,6 +18,9 @@ static const suite_fn suites[] = {
     make_gen_suite,
     make_workloads_suite,
     make_compare_suite,
+    make_trace_suite,
+    make_limits_suite,
+    make_peers_suite,
 };
 
 int main(void)

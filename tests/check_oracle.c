@@ -41,6 +41,16 @@ START_TEST(test_random)
 }
 END_TEST
 
+/* The random program once more with tracemalloc on (MMB_ORACLE_TRACE). */
+START_TEST(test_random_traced)
+{
+    const mmb_oracle_entry *e = &entries[_i];
+    mmb_oracle_cfg cfg = cfg_for(e, 0x7ace0000u, ORACLE_OPS);
+    cfg.flags |= MMB_ORACLE_TRACE;
+    run(e->random, &cfg);
+}
+END_TEST
+
 START_TEST(test_cycle)
 {
     mmb_oracle_cfg cfg = cfg_for(&entries[_i], 1, 0);
@@ -64,6 +74,8 @@ Suite *make_oracle_suite(void)
         tcase_add_loop_test(tc, test_cycle, g, g + 1);
         tcase_add_loop_test(tc, test_chain, g, g + 1);
         tcase_add_loop_test(tc, test_random, g * ORACLE_SEEDS, (g + 1) * ORACLE_SEEDS);
+        if (!(entries[g].flags & MMB_ORACLE_CONSERVATIVE)) /* frees unseen one by one */
+            tcase_add_loop_test(tc, test_random_traced, g, g + 1);
         suite_add_tcase(s, tc);
     }
     return s;

@@ -19,6 +19,7 @@
 #ifndef MMB_TESTS_ORACLE_H
 #define MMB_TESTS_ORACLE_H
 
+#include "config.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,16 @@
  * and even after a full collection; without it, a full collection must leave
  * exactly the reachable objects. */
 #define MMB_ORACLE_LEAKS_CYCLES 0x2u
+/* A conservative collector (bdw): a stale word may keep garbage, so no
+ * live-count check is made at all (only mmb_live_objects() >= reachable);
+ * every integrity check (shape, payload, addresses, cycles, the chain) is. */
+#define MMB_ORACLE_CONSERVATIVE 0x4u
+/* Run with tracemalloc on (mmb/trace.h) from before the first object, and
+ * check the traces: after every operation they number mmb_live_objects()
+ * and their bytes are the traced current; after every full collection that
+ * current is the size of the objects the model holds alive. Set by
+ * tests/check_oracle.c for an extra run of every exact collector. */
+#define MMB_ORACLE_TRACE 0x8u
 /* manual needs no flag: the oracle knows it by MMB_GC_MANUAL, runs an op mix
  * that keeps every structure owned by one reference (so that it can dispose
  * of it), and expects mmb_live_objects() to equal created - disposed always. */
@@ -72,7 +83,15 @@ typedef int (*mmb_oracle_fn)(const mmb_oracle_cfg *cfg, char *err, size_t errlen
     X(marksweep, 0, "heap=64K") \
     X(semispace, 0, "heap=64K") \
     X(gen, 0, "nursery=64K barrier=remset") \
-    X(gen, 0, "nursery=64K barrier=card promote-age=3")
+    X(gen, 0, "nursery=64K barrier=card promote-age=3") \
+    MMB_ORACLE_BDW(X)
+
+/* Optional collectors, registered only when built. */
+#ifdef HAVE_BDWGC
+#define MMB_ORACLE_BDW(X) X(bdw, MMB_ORACLE_CONSERVATIVE, "free-space-divisor=8")
+#else
+#define MMB_ORACLE_BDW(X)
+#endif
 
 MMB_ORACLE_LIST(MMB_ORACLE_DECLARE)
 

@@ -14,5 +14,8 @@ Suite *make_tracing_suite(void);
 Suite *make_gen_suite(void);
 Suite *make_workloads_suite(void);
 Suite *make_compare_suite(void);
+Suite *make_trace_suite(void);
+Suite *make_limits_suite(void);
+Suite *make_peers_suite(void);
 
 #endif

@@ -24,6 +24,7 @@
 
 #include "gc/roots.h"
 #include "mmb/object.h"
+#include "mmb/trace.h"
 
 #define MMB_GC_NAME "bdw"
 #define MMB_GC_ID bdw
@@ -43,6 +44,8 @@ mmb_heap *mmb_bdw_create(const mmb_run_ctx *ctx);
 void mmb_bdw_destroy(mmb_heap *h);
 void mmb_bdw_collect(mmb_heap *h);
 size_t mmb_bdw_live_objects(mmb_heap *h);
+/* Tracing (mmb/trace.h): record o, and have libgc report its death. */
+void mmb_bdw_trace_new(mmb_obj *o, const mmb_site *site);
 
 #define mmb_heap_create mmb_bdw_create
 #define mmb_heap_destroy mmb_bdw_destroy
@@ -70,6 +73,8 @@ static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint3
                               const mmb_site *site)
 {
     *dst = mmb_bdw_new(h, nslots, nbytes);
+    if (mmb_trace_on())
+        mmb_bdw_trace_new(*dst, site);
 }
 
 /* Nothing moves, but *parent is read after the allocation all the same, as
@@ -78,6 +83,8 @@ static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, ui
                                    uint32_t nbytes, const mmb_site *site)
 {
     mmb_obj *o = mmb_bdw_new(h, nslots, nbytes);
+    if (mmb_trace_on())
+        mmb_bdw_trace_new(o, site);
     (*parent)->slot[i] = o;
 }
 

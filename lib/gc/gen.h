@@ -47,6 +47,7 @@
 
 #include "gc/roots.h"
 #include "mmb/object.h"
+#include "mmb/trace.h"
 
 #define MMB_GC_NAME "gen"
 #define MMB_GC_ID gen
@@ -163,6 +164,7 @@ static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint3
                               const mmb_site *site)
 {
     *dst = mmb_gen_new(h, nslots, nbytes, NULL);
+    mmb_trace_alloc(*dst, site);
 }
 
 /* The parent is re-read after the allocation (it may have moved) and is
@@ -171,6 +173,7 @@ static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, ui
                                    uint32_t nbytes, const mmb_site *site)
 {
     mmb_obj *o = mmb_gen_new(h, nslots, nbytes, parent);
+    mmb_trace_alloc(o, site);
     mmb_store(h, *parent, i, o);
 }
 

@@ -50,6 +50,7 @@ static void settle_young(uint8_t *lo, uint8_t *hi, mmb_gen_swept *dead)
         }
         dead->objs++;
         dead->bytes += mmb_obj_size(o->nslots, o->nbytes);
+        mmb_acct_free_each(o, mmb_obj_size(o->nslots, o->nbytes));
         o->meta = MMB_GEN_FWD;
     }
 }
@@ -62,7 +63,7 @@ static mmb_gen_swept reclaim_young(mmb_heap *h)
     settle_young(from->lo, from->top, &dead);
     h->young_objs -= dead.objs;
     h->young_bytes -= dead.bytes;
-    mmb_acct_free(dead.bytes);
+    mmb_acct_free_total(dead.bytes); /* while tracing, settle_young told each */
     return dead;
 }
 

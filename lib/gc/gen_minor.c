@@ -63,6 +63,7 @@ static mmb_obj *copy(minor *m, mmb_obj *o)
     else
         n = keep(m, o, size, age);
     o->meta = (uintptr_t)n | MMB_GEN_FWD;
+    mmb_trace_move(o, n);
     return n;
 }
 
@@ -140,15 +141,31 @@ static void poison(uint8_t *lo, uint8_t *hi)
 static void poison(uint8_t *lo, uint8_t *hi) { (void)lo; (void)hi; }
 #endif
 
+/* Tracing only: the young objects this minor did not copy are dead (those
+ * a major found dead, meta == FWD, were accounted then); the tracer hears
+ * of each, walking the region object by object. */
+static void forget_dead(uint8_t *lo, uint8_t *hi)
+{
+    for (uint8_t *p = lo; p < hi; p += mmb_gen_young_size((mmb_obj *)p)) {
+        mmb_obj *o = (mmb_obj *)p;
+        if (!(o->meta & MMB_GEN_FWD))
+            mmb_acct_free_each(o, mmb_obj_size(o->nslots, o->nbytes));
+    }
+}
+
 /* Empty eden and the from-space; account what did not survive. */
 static void finish(minor *m)
 {
     mmb_heap *h = m->h;
     size_t dead = h->young_objs - m->kept_objs - m->promoted_objs;
-    mmb_acct_free(h->young_bytes - m->kept_bytes - m->promoted_bytes);
+    mmb_acct_free_total(h->young_bytes - m->kept_bytes - m->promoted_bytes);
     h->young_objs = m->kept_objs;
     h->young_bytes = m->kept_bytes;
     mmb_gen_space *from = &h->surv[h->from];
+    if (mmb_trace_on()) {
+        forget_dead(from->lo, from->top);
+        forget_dead(h->eden_lo, h->top);
+    }
     poison(from->lo, from->top);
     poison(h->eden_lo, h->top);
     from->top = from->lo;

@@ -212,7 +212,7 @@ static int sweep_block(mmb_obj *b, mmb_gen_swept *sw)
         return 0;
     }
     size_t size = mmb_obj_size(b->nslots, b->nbytes);
-    mmb_acct_free(size);
+    mmb_acct_free_obj(b, size);
     sw->objs++;
     sw->bytes += size;
     b->meta = 0;

@@ -14,6 +14,7 @@
 
 #include "gc/roots.h"
 #include "mmb/object.h"
+#include "mmb/trace.h"
 
 #define MMB_GC_NAME "manual"
 #define MMB_GC_ID manual
@@ -55,12 +56,14 @@ static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint3
                               const mmb_site *site)
 {
     *dst = mmb_manual_new(h, nslots, nbytes);
+    mmb_trace_alloc(*dst, site);
 }
 
 static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
                                    uint32_t nbytes, const mmb_site *site)
 {
     mmb_obj *o = mmb_manual_new(h, nslots, nbytes);
+    mmb_trace_alloc(o, site);
     (*parent)->slot[i] = o;
 }
 
@@ -72,7 +75,7 @@ static inline void mmb_drop(mmb_heap *h, mmb_obj **dst) { *dst = NULL; }
 static inline void mmb_manual_free_one(mmb_heap *h, mmb_obj *o)
 {
     size_t size = mmb_obj_size(o->nslots, o->nbytes);
-    mmb_acct_free(size);
+    mmb_acct_free_obj(o, size);
     h->live_objects--;
     mmb_alloc_free(h->alloc, o, size);
 }

@@ -202,7 +202,7 @@ static void carve(mmb_heap *h, mmb_ms_page *p, unsigned cls)
 /* An unmarked object in a page being swept: its memory is free again. */
 static void reclaim(mmb_heap *h, mmb_obj *o, uint32_t cell_bytes)
 {
-    mmb_acct_free(mmb_obj_size(o->nslots, o->nbytes));
+    mmb_acct_free_obj(o, mmb_obj_size(o->nslots, o->nbytes));
     h->live_objects--;
 #ifdef MMB_DEBUG
     memset(o, POISON_BYTE, cell_bytes);
@@ -335,7 +335,7 @@ static void sweep_large(mmb_heap *h)
             continue;
         }
         *pl = l->next;
-        mmb_acct_free(mmb_obj_size(o->nslots, o->nbytes));
+        mmb_acct_free_obj(o, mmb_obj_size(o->nslots, o->nbytes));
         h->live_objects--;
         unmap_heap(h, l, l->map_bytes);
     }

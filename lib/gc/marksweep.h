@@ -30,6 +30,7 @@
 
 #include "gc/roots.h"
 #include "mmb/object.h"
+#include "mmb/trace.h"
 
 #define MMB_GC_NAME "marksweep"
 #define MMB_GC_ID marksweep
@@ -109,6 +110,7 @@ static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint3
                               const mmb_site *site)
 {
     *dst = mmb_marksweep_new(h, nslots, nbytes);
+    mmb_trace_alloc(*dst, site);
 }
 
 /* Nothing moves, but *parent is read after the allocation all the same, as
@@ -117,6 +119,7 @@ static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, ui
                                    uint32_t nbytes, const mmb_site *site)
 {
     mmb_obj *o = mmb_marksweep_new(h, nslots, nbytes);
+    mmb_trace_alloc(o, site);
     (*parent)->slot[i] = o;
 }
 

@@ -23,6 +23,7 @@
 
 #include "gc/roots.h"
 #include "mmb/object.h"
+#include "mmb/trace.h"
 
 #define MMB_GC_NAME "rc"
 #define MMB_GC_ID rc
@@ -81,6 +82,7 @@ static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint3
 {
     mmb_obj *old = *dst;
     *dst = mmb_rc_new(h, nslots, nbytes);
+    mmb_trace_alloc(*dst, site);
     mmb_rc_decref(h, old);
 }
 
@@ -88,6 +90,7 @@ static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, ui
                                    uint32_t nbytes, const mmb_site *site)
 {
     mmb_obj *o = mmb_rc_new(h, nslots, nbytes);
+    mmb_trace_alloc(o, site);
     mmb_obj *old = (*parent)->slot[i];
     (*parent)->slot[i] = o;
     mmb_rc_decref(h, old);

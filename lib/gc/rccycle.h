@@ -31,6 +31,21 @@
  *
  * meta: the reference count, with rc's invariant (handles plus slots of live
  * objects that hold the object).
+ *
+ * The gc module (mmb/gc.h) sits on top: thresholds, stats, freeze, callbacks,
+ * debug flags and the garbage list, plus types with finalizers (PEP 442) and
+ * weak references. Their per-object state lives in spare bits of the GC
+ * header (below), so an object without a type or weakrefs takes the same
+ * paths as before, plus one test of a header word it touches anyway. A
+ * collection whose garbage holds no such object skips the finalizer,
+ * weakref and resurrection passes altogether.
+ *
+ * The trashcan: a release never recurses. While user code (a finalizer or a
+ * weakref callback) runs on behalf of a release, h->releasing is set and any
+ * object whose count reaches zero meanwhile is unlinked from its list and
+ * left on the pending stack for the release in progress, so C stack depth
+ * stays bounded however deep the structure and whatever finalizers do
+ * (collect included).
  */
 #ifndef MMB_GC_RCCYCLE_H
 #define MMB_GC_RCCYCLE_H
@@ -38,7 +53,9 @@
 #include <string.h>
 
 #include "gc/roots.h"
+#include "mmb/gc.h"
 #include "mmb/object.h"
+#include "mmb/trace.h"
 
 #define MMB_GC_NAME "rc-cycle"
 #define MMB_GC_ID rccycle
@@ -52,13 +69,21 @@
 /* The GC header, just before the mmb_obj of every tracked object.
  *   next, prev: the circular doubly linked list of its generation (during a
  *     collection: of the young or the unreachable set).
- *   refs: 0 outside a collection. During one, for the objects being collected:
- *     (gc_refs << MMB_RCC_REFS_SHIFT) | flags, where gc_refs counts references
- *     from outside the collected set (exactly so after subtract_refs) and
+ *     An untracked object (dead, waiting on the pending stack) is linked to
+ *     itself, so that unlinking it again is harmless.
+ *   refs: (gc_refs << MMB_RCC_REFS_SHIFT) | persistent bits | transient bits.
+ *     Persistent, for the object's life (MMB_RCC_PERSIST):
+ *       MMB_RCC_FINALIZED: its type's finalizer has run (at most once);
+ *       MMB_RCC_WEAKREFD: weakrefs point at it (the heap's weak table says which);
+ *       type id (MMB_RCC_TYPE_MASK): 0 = none, MMB_GC_TYPE_WEAKREF, registered.
+ *     Transient, only during a collection and only for the objects it scans;
+ *     gc_refs counts references from outside the collected set (exactly so
+ *     after subtract_refs):
  *       MMB_RCC_COLLECTING: in the collected set, not yet proven reachable;
  *       MMB_RCC_UNREACHABLE: tentatively on the unreachable list.
- *     A proven-reachable object has refs == 0 again, so a later collection
- *     of younger generations never mistakes it for one of its own. */
+ *     Outside a collection, and for a proven-reachable object, only the
+ *     persistent bits are set, so a later collection of younger generations
+ *     never mistakes it for one of its own. */
 typedef struct mmb_rcc_head {
     struct mmb_rcc_head *next, *prev;
     uintptr_t refs;
@@ -66,7 +91,14 @@ typedef struct mmb_rcc_head {
 
 #define MMB_RCC_COLLECTING ((uintptr_t)1)
 #define MMB_RCC_UNREACHABLE ((uintptr_t)2)
-#define MMB_RCC_REFS_SHIFT 2
+#define MMB_RCC_FINALIZED ((uintptr_t)4)
+#define MMB_RCC_WEAKREFD ((uintptr_t)8)
+#define MMB_RCC_TYPE_SHIFT 4
+#define MMB_RCC_TYPE_MASK ((uintptr_t)0xff << MMB_RCC_TYPE_SHIFT)
+/* An object with any of these needs the slow path when it dies. */
+#define MMB_RCC_SPECIAL (MMB_RCC_WEAKREFD | MMB_RCC_TYPE_MASK)
+#define MMB_RCC_PERSIST (MMB_RCC_FINALIZED | MMB_RCC_SPECIAL)
+#define MMB_RCC_REFS_SHIFT 12
 #define MMB_RCC_REFS_ONE ((uintptr_t)1 << MMB_RCC_REFS_SHIFT)
 
 /* One generation: its list (a sentinel head), threshold and count. */
@@ -78,9 +110,31 @@ typedef struct mmb_rcc_gen {
 
 /* Per generation, as gc.get_stats(): bumped for the generation a collection
  * was asked for (collect(1) also scans generation 0 but counts under 1). */
-typedef struct mmb_rcc_genstats {
-    uint64_t collections, collected, uncollectable;
-} mmb_rcc_genstats;
+typedef mmb_gc_genstats mmb_rcc_genstats;
+
+/* One slot of the weak table: a referent and the first weakref of its list
+ * (the weakrefs link to each other through their payloads). */
+typedef struct mmb_rcc_weakslot {
+    mmb_obj *key, *first;
+} mmb_rcc_weakslot;
+
+typedef struct mmb_rcc_callback {
+    mmb_gc_callback fn;
+    void *arg;
+} mmb_rcc_callback;
+
+/* The gc module's state (mmb/gc.h); nothing here is read on a fast path. */
+typedef struct mmb_rcc_module {
+    const mmb_gc_type *types[MMB_GC_MAX_TYPES + 1]; /* by id; [0] and weakref unused */
+    int ntypes;                                     /* highest id given out */
+    mmb_rcc_callback callbacks[MMB_GC_MAX_CALLBACKS];
+    int ncallbacks;
+    mmb_objstack garbage;   /* gc.garbage: every entry owns one count */
+    mmb_rcc_weakslot *weak; /* open addressing, weak_cap a power of 2 (or 0) */
+    size_t weak_cap, weak_n;
+    unsigned debug;         /* MMB_GC_DEBUG_* */
+    const char *error;      /* the last error, or NULL */
+} mmb_rcc_module;
 
 typedef struct mmb_rccycle_heap {
     mmb_alloc *alloc;
@@ -94,14 +148,21 @@ typedef struct mmb_rccycle_heap {
     size_t long_lived_pending; /* objects promoted into gen 2 since then */
     int enabled;               /* automatic collection on (gc.enable) */
     int collecting;            /* a collection is running: no nested one */
+    int releasing;             /* user code runs for a release: deaths wait on pending */
+    mmb_rcc_head permanent;    /* gc.freeze()'s permanent generation */
+    mmb_rcc_module mod;
 } mmb_heap;
 
 mmb_heap *mmb_rccycle_create(const mmb_run_ctx *ctx);
 void mmb_rccycle_destroy(mmb_heap *h);
 void mmb_rccycle_release(mmb_heap *h, mmb_obj *o);
 void *mmb_rccycle_alloc_slow(mmb_heap *h, void *block, size_t size);
-/* Collect generations 0..generation (-1: all); returns the objects found
- * unreachable (and freed). */
+/* Collect generations 0..generation (-1: all), with the gc callbacks around
+ * it; returns the objects found unreachable (collected + uncollectable), 0
+ * if a collection is already running. Per-generation figures go to the
+ * heap's stats always, and to mmb_metrics_g (the run's `gc` field) only
+ * inside the timed region, as pauses do: a workload's verification
+ * collection after the timed region is not part of the run. */
 size_t mmb_rccycle_collect(mmb_heap *h, int generation);
 /* The automatic trigger: collect the oldest generation over its threshold. */
 size_t mmb_rccycle_collect_generations(mmb_heap *h);
@@ -187,6 +248,7 @@ static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint3
                               const mmb_site *site)
 {
     mmb_obj *o = mmb_rcc_new(h, nslots, nbytes);
+    mmb_trace_alloc(o, site);
     mmb_obj *old = *dst;
     *dst = o;
     mmb_rcc_decref(h, old);
@@ -198,6 +260,7 @@ static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, ui
                                    uint32_t nbytes, const mmb_site *site)
 {
     mmb_obj *o = mmb_rcc_new(h, nslots, nbytes);
+    mmb_trace_alloc(o, site);
     mmb_obj *old = (*parent)->slot[i];
     (*parent)->slot[i] = o;
     mmb_rcc_decref(h, old);

@@ -120,6 +120,7 @@ static mmb_obj *forward(copier *c, mmb_obj *o)
     memcpy(n, o, size);
     n->meta = 0;
     o->meta = (uintptr_t)n | MMB_SS_FORWARDED;
+    mmb_trace_move(o, n);
     c->objects++;
     c->bytes += size;
     return n;
@@ -147,12 +148,28 @@ static void resize_reserve(mmb_heap *h, size_t old_bytes)
     h->reserve = map_space(h->want_bytes);
 }
 
+/* Tracing only: the objects of the old space that were not copied are
+ * dead, and the tracer must hear of each (the copy never visits them).
+ * Costs a walk over the space, object by object. */
+static void forget_dead(uint8_t *lo, uint8_t *hi)
+{
+    for (uint8_t *p = lo; p < hi;) {
+        mmb_obj *o = (mmb_obj *)p;
+        size_t size = mmb_obj_size(o->nslots, o->nbytes);
+        if (!(o->meta & MMB_SS_FORWARDED))
+            mmb_acct_free_each(o, size);
+        p += mmb_semispace_step(size);
+    }
+}
+
 /* The copy is done: the new space becomes current, the old one the
  * reserve (at the new size), and the counts follow the survivors. */
 static void flip(mmb_heap *h, const copier *c)
 {
     uint8_t *old = h->space;
     size_t old_bytes = h->semi_bytes;
+    if (mmb_trace_on())
+        forget_dead(old, h->top);
 #ifdef MMB_DEBUG
     memset(old, POISON_BYTE, (size_t)(h->top - old));
 #endif
@@ -164,7 +181,7 @@ static void flip(mmb_heap *h, const copier *c)
     resize_reserve(h, old_bytes);
     mmb_metrics_g.collections[0]++;
     mmb_metrics_g.collected[0] += h->live_objects - c->objects;
-    mmb_acct_free(h->live_bytes - c->bytes);
+    mmb_acct_free_total(h->live_bytes - c->bytes);
     h->live_objects = c->objects;
     h->live_bytes = c->bytes;
 }

@@ -20,6 +20,7 @@
 
 #include "gc/roots.h"
 #include "mmb/object.h"
+#include "mmb/trace.h"
 
 #define MMB_GC_NAME "semispace"
 #define MMB_GC_ID semispace
@@ -82,6 +83,7 @@ static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint3
                               const mmb_site *site)
 {
     *dst = mmb_semispace_new(h, nslots, nbytes);
+    mmb_trace_alloc(*dst, site);
 }
 
 /* The allocation may move the parent: read the handle only afterwards. */
@@ -89,6 +91,7 @@ static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, ui
                                    uint32_t nbytes, const mmb_site *site)
 {
     mmb_obj *o = mmb_semispace_new(h, nslots, nbytes);
+    mmb_trace_alloc(o, site);
     (*parent)->slot[i] = o;
 }
 

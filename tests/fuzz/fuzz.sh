@@ -5,13 +5,17 @@
 # from the configured build directory (its config.h is used), with the
 # library's sources relative to SRCDIR. Environment:
 #   FUZZ_SECONDS  seconds per harness (default 60); 0 builds only
+#   FUZZ_TOTAL    seconds for all the harnesses together, shared equally
+#                 (overrides FUZZ_SECONDS; scripts/fuzz-smoke.sh sets it)
 #   FUZZ_CC       the compiler (default clang; it needs libFuzzer)
 #   FUZZ_ONLY     run only the harnesses whose names contain this word
 #   FUZZ_JOBS     parallel compilations (default 2)
+#   FUZZ_CPPFLAGS, FUZZ_LIBS  what configure found for the library (make
+#                 passes BDWGC_CFLAGS, BDWGC_LIBS and LIBS)
 # Harnesses: fuzz_gc_<gcid> for every collector in tests/oracle.h's
 # MMB_ORACLE_LIST, fuzz_options, fuzz_json. Seeds: SRCDIR/tests/fuzz/corpus/
-# <harness> (fuzz_gc for every collector); what a run adds goes to
-# OUTDIR/corpus/<harness>, crashes to OUTDIR/crashes/. Exits 1 if any harness
+# <harness> (fuzz_gc for every collector), never written to; what a run adds
+# goes to OUTDIR/work/<harness>, crashes to OUTDIR/crashes/. Exits 1 if any harness
 # found something; 0 with a message if clang or libFuzzer is missing.
 set -eu
 
@@ -21,7 +25,7 @@ cc=${FUZZ_CC:-clang}
 seconds=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_JOBS:-2}
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-cflags="-std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -g -O1 -fno-omit-frame-pointer $san -DMMB_DEBUG=1 -DHAVE_CONFIG_H -I$(pwd) -I$srcdir/lib/include -I$srcdir/lib -I$srcdir/bench -I$srcdir/tests"
+cflags="${FUZZ_CPPFLAGS:-} -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -g -O1 -fno-omit-frame-pointer $san -DMMB_DEBUG=1 -DHAVE_CONFIG_H -I$(pwd) -I$srcdir/lib/include -I$srcdir/lib -I$srcdir/bench -I$srcdir/tests"
 
 skip() {
     echo "fuzz: skipped: $1 (apt-get install clang)"
@@ -76,25 +80,30 @@ $(compile_cmd tests/fuzz/fuzz_gc.c "$d")
 "
     done
     printf '%s' "$cmds" | grep . | xargs -P "$jobs" -I{} sh -c '{}' || return 1
+    # an archive, so that only the members a harness needs are linked
+    rm -f "$out/obj/libmmb.a"
+    # shellcheck disable=SC2086
+    ar rcs "$out/obj/libmmb.a" $libobjs
+    libs="$out/obj/libmmb.a ${FUZZ_LIBS:-} -lm -ldl"
     for g in $(collectors); do
         d="-DMMB_GC_$(echo "$g" | tr a-z A-Z)"
         # shellcheck disable=SC2086
         $cc $san -fsanitize=fuzzer -o "$out/fuzz_gc_$g" "$(objname tests/oracle.c "$d")" \
-            "$(objname tests/fuzz/fuzz_gc.c "$d")" $libobjs -lm -ldl
+            "$(objname tests/fuzz/fuzz_gc.c "$d")" $libs
     done
     for h in fuzz_options fuzz_json; do
         # shellcheck disable=SC2086
-        $cc $san -fsanitize=fuzzer -o "$out/$h" "$(objname "tests/fuzz/$h.c" "")" $libobjs -lm -ldl
+        $cc $san -fsanitize=fuzzer -o "$out/$h" "$(objname "tests/fuzz/$h.c" "")" $libs
     done
 }
 
 # run HARNESS SEEDS: fuzz for $seconds; one summary line; 1 if it found something.
 run() {
     h=$1 seeds=$srcdir/tests/fuzz/corpus/$2
-    mkdir -p "$out/corpus/$h" "$out/crashes"
+    mkdir -p "$out/work/$h" "$out/crashes"
     if "$out/$h" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=4096 \
             -print_final_stats=1 -artifact_prefix="$out/crashes/$h-" \
-            "$out/corpus/$h" "$seeds" >"$out/$h.log" 2>&1; then
+            "$out/work/$h" "$seeds" >"$out/$h.log" 2>&1; then
         execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$h.log")
         cov=$(grep -o 'cov: [0-9]*' "$out/$h.log" | tail -n 1)
         echo "fuzz: $h: ok, ${execs:-?} inputs in ${seconds}s, $cov"
@@ -107,6 +116,11 @@ run() {
 
 probe
 build "$@"
+if [ -n "${FUZZ_TOTAL:-}" ]; then
+    n=$(($(collectors | wc -l) + 2))
+    seconds=$((FUZZ_TOTAL / n))
+    [ "$seconds" -ge 1 ] || seconds=1
+fi
 [ "$seconds" = 0 ] && exit 0
 status=0
 for g in $(collectors); do

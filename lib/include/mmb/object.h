@@ -39,6 +39,7 @@
  *   void mmb_collect(mmb_heap *h, int generation);   (-1: full)
  *   size_t mmb_live_objects(mmb_heap *h);            (objects not yet reclaimed)
  *   MMB_GC_NAME "rc-cycle", MMB_GC_ID rccycle, MMB_GC_NGENS
+ *   optionally MMB_GC_EXACT_LIVE 0 (see below)
  */
 #ifndef MMB_OBJECT_H
 #define MMB_OBJECT_H
@@ -133,6 +134,16 @@ static inline uint64_t mmb_get_word(mmb_obj *o, uint32_t w)
 #elif defined(MMB_GC_GEN)
 #define MMB_GC_SELECTED 1
 #include "gc/gen.h"
+#elif defined(MMB_GC_BDW)
+#define MMB_GC_SELECTED 1
+#include "gc/bdw.h"
+#endif
+
+/* Whether mmb_live_objects() is exact after a full collection (reachable
+ * objects only). A conservative collector (bdw) defines it 0 in its header:
+ * a stale word can keep garbage, so there it is only an upper bound. */
+#if defined(MMB_GC_SELECTED) && !defined(MMB_GC_EXACT_LIVE)
+#define MMB_GC_EXACT_LIVE 1
 #endif
 
 #ifdef MMB_GC_SELECTED

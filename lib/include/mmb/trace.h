@@ -106,16 +106,19 @@ void mmb_trace_reset_peak(void);
  * count as untraced from now on. */
 void mmb_trace_clear(void);
 
-/* One allocation site's live traced objects. `site` is "file:line", the
- * file relative to the source tree. */
+/* One allocation site's live traced objects. The site is file:line, the
+ * file relative to the source tree (a string that lives as long as the
+ * program: snapshots outlive stop and clear). */
 typedef struct mmb_trace_stat {
-    char site[160];
+    const char *file;
+    int line;
     uint64_t size, count;
 } mmb_trace_stat;
 
 /* A site's figures in two snapshots: the new ones and new - old. */
 typedef struct mmb_trace_diff {
-    char site[160];
+    const char *file;
+    int line;
     uint64_t size, count;
     int64_t size_diff, count_diff;
 } mmb_trace_diff;
