@@ -21,6 +21,7 @@ static const suite_fn suites[] = {
     make_trace_suite,
     make_limits_suite,
     make_peers_suite,
+    make_gc_suite,
 };
 
 int main(void)

@@ -148,8 +148,7 @@ static void fake_alloc(mmb_obj *o, uint32_t i)
 {
     o->nslots = 0;
     o->nbytes = i % 64;
-    mmb_acct_alloc(mmb_obj_size(0, o->nbytes));
-    mmb_trace_alloc(o, i % 2 ? &site_odd : &site_even);
+    mmb_acct_alloc_obj(o, mmb_obj_size(0, o->nbytes), i % 2 ? &site_odd : &site_even);
 }
 
 static uint64_t traced_current(void)

@@ -112,6 +112,7 @@ typedef struct oracle {
     const uint8_t *prog; /* the choices as bytes instead of rng, or NULL */
     size_t prog_len, prog_pos;
     int prog_done; /* prog used up: the program stops after this operation */
+    uint64_t collections; /* with prog: the collector's count at the last look */
     mobj *m;
     uint32_t nm, capm;
     uint32_t *alive; /* ids the model holds alive, in no order */
@@ -1002,6 +1003,19 @@ static void oracle_free(oracle *o)
     free(o);
 }
 
+/* With prog (fuzzing): whether the collector ran a collection of its own
+ * (inside an allocation) since the last look, for the heap to be walked at
+ * once rather than at the next op_collect or op_verify. */
+static int collected_since(oracle *o)
+{
+    uint64_t n = 0;
+    for (int g = 0; g < MMB_MAX_GENS; g++)
+        n += mmb_metrics_g.collections[g];
+    int changed = n != o->collections;
+    o->collections = n;
+    return changed && o->prog;
+}
+
 /* The mutator program of cfg->ops operations (fewer if prog runs out), its
  * choices from the RNG or, with prog, from those bytes. */
 static int run_program(const mmb_oracle_cfg *cfg, const uint8_t *prog, size_t len, char *err,
@@ -1023,6 +1037,8 @@ static int run_program(const mmb_oracle_cfg *cfg, const uint8_t *prog, size_t le
     program_start(o);
     for (o->op = 0; o->op < cfg->ops && !o->failed && !o->prog_done; o->op++) {
         pick_op(o)(o);
+        if (!o->failed && collected_since(o))
+            verify(o, 0);
         if (!o->failed)
             check_live_count(o);
         check_traced_count(o);

@@ -17,5 +17,6 @@ Suite *make_compare_suite(void);
 Suite *make_trace_suite(void);
 Suite *make_limits_suite(void);
 Suite *make_peers_suite(void);
+Suite *make_gc_suite(void);
 
 #endif

@@ -206,9 +206,8 @@ static void GC_CALLBACK on_death(void *obj, void *unused)
     mmb_acct_free_each(o, mmb_obj_size(o->nslots, o->nbytes));
 }
 
-void mmb_bdw_trace_new(mmb_obj *o, const mmb_site *site)
+void mmb_bdw_trace_watch(mmb_obj *o)
 {
-    mmb_trace_record(o, site);
     GC_REGISTER_FINALIZER_NO_ORDER(o, on_death, NULL, NULL, NULL);
 }
 

@@ -44,8 +44,8 @@ mmb_heap *mmb_bdw_create(const mmb_run_ctx *ctx);
 void mmb_bdw_destroy(mmb_heap *h);
 void mmb_bdw_collect(mmb_heap *h);
 size_t mmb_bdw_live_objects(mmb_heap *h);
-/* Tracing (mmb/trace.h): record o, and have libgc report its death. */
-void mmb_bdw_trace_new(mmb_obj *o, const mmb_site *site);
+/* Tracing (mmb/trace.h): have libgc report the traced object o's death. */
+void mmb_bdw_trace_watch(mmb_obj *o);
 
 #define mmb_heap_create mmb_bdw_create
 #define mmb_heap_destroy mmb_bdw_destroy
@@ -55,7 +55,7 @@ void mmb_bdw_trace_new(mmb_obj *o, const mmb_site *site);
  * slots are NULL already; GC_MALLOC_ATOMIC's payload is left as it comes.
  * libgc collects inside the call when it decides to; out of memory (or past
  * heap-limit) ends in bdw.c's oom handler, which exits with status 3. */
-static inline mmb_obj *mmb_bdw_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes)
+static inline mmb_obj *mmb_bdw_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes, const mmb_site *site)
 {
     size_t size = mmb_obj_size(nslots, nbytes);
     mmb_obj *o = nslots ? GC_MALLOC(size) : GC_MALLOC_ATOMIC(size);
@@ -64,7 +64,9 @@ static inline mmb_obj *mmb_bdw_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes
     o->nslots = nslots;
     o->nbytes = nbytes;
     o->meta = 0;
-    mmb_acct_alloc(size);
+    mmb_acct_alloc_obj(o, size, site);
+    if (mmb_trace_on())
+        mmb_bdw_trace_watch(o);
     mmb_bdw_allocs_since_gc++;
     return o;
 }
@@ -72,9 +74,7 @@ static inline mmb_obj *mmb_bdw_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes
 static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
                               const mmb_site *site)
 {
-    *dst = mmb_bdw_new(h, nslots, nbytes);
-    if (mmb_trace_on())
-        mmb_bdw_trace_new(*dst, site);
+    *dst = mmb_bdw_new(h, nslots, nbytes, site);
 }
 
 /* Nothing moves, but *parent is read after the allocation all the same, as
@@ -82,9 +82,7 @@ static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint3
 static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
                                    uint32_t nbytes, const mmb_site *site)
 {
-    mmb_obj *o = mmb_bdw_new(h, nslots, nbytes);
-    if (mmb_trace_on())
-        mmb_bdw_trace_new(o, site);
+    mmb_obj *o = mmb_bdw_new(h, nslots, nbytes, site);
     (*parent)->slot[i] = o;
 }
 

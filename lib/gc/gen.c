@@ -156,7 +156,8 @@ static mmb_obj *old_block(mmb_heap *h, size_t size, mmb_obj **extra)
 
 /* Out of line: eden is full, or the object is large (>= large_min bytes,
  * allocated old at once rather than copied up to promote-age times). */
-mmb_obj *mmb_gen_alloc_slow(mmb_heap *h, uint32_t nslots, uint32_t nbytes, mmb_obj **extra)
+mmb_obj *mmb_gen_alloc_slow(mmb_heap *h, uint32_t nslots, uint32_t nbytes, mmb_obj **extra,
+                            const mmb_site *site)
 {
     size_t size = mmb_obj_size(nslots, nbytes);
     mmb_obj *o;
@@ -166,13 +167,13 @@ mmb_obj *mmb_gen_alloc_slow(mmb_heap *h, uint32_t nslots, uint32_t nbytes, mmb_o
         o->nbytes = nbytes;
         o->meta = MMB_GEN_OLD;
         memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
-        mmb_acct_alloc(size);
+        mmb_acct_alloc_obj(o, size, site);
         return o;
     }
     collect_young(h, extra);
     o = (mmb_obj *)h->top;
     h->top += MMB_GEN_ROUND(size);
-    mmb_gen_init_young(h, o, nslots, nbytes, size);
+    mmb_gen_init_young(h, o, nslots, nbytes, size, site);
     return o;
 }
 

@@ -100,7 +100,8 @@ typedef struct mmb_gen_heap {
 
 mmb_heap *mmb_gen_create(const mmb_run_ctx *ctx);
 void mmb_gen_destroy(mmb_heap *h);
-mmb_obj *mmb_gen_alloc_slow(mmb_heap *h, uint32_t nslots, uint32_t nbytes, mmb_obj **extra);
+mmb_obj *mmb_gen_alloc_slow(mmb_heap *h, uint32_t nslots, uint32_t nbytes, mmb_obj **extra,
+                            const mmb_site *site);
 void mmb_gen_remember(mmb_heap *h, mmb_obj *o);
 void mmb_gen_collect(mmb_heap *h, int generation);
 size_t mmb_gen_live_objects(const mmb_heap *h);
@@ -121,13 +122,13 @@ static inline int mmb_gen_is_old(const mmb_obj *o)
 
 /* Header, zeroed slots and accounting of a fresh eden object. */
 static inline void mmb_gen_init_young(mmb_heap *h, mmb_obj *o, uint32_t nslots, uint32_t nbytes,
-                                      size_t size)
+                                      size_t size, const mmb_site *site)
 {
     o->nslots = nslots;
     o->nbytes = nbytes;
     o->meta = 0; /* young, age 0 */
     memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
-    mmb_acct_alloc(size);
+    mmb_acct_alloc_obj(o, size, site);
     h->young_objs++;
     h->young_bytes += size;
 }
@@ -136,16 +137,17 @@ static inline void mmb_gen_init_young(mmb_heap *h, mmb_obj *o, uint32_t nslots, 
  * header and accounting: about 20 instructions plus zeroing the slots. The
  * slow path (eden full: a minor collection; or a large object) may move
  * every young object; `extra` is one more root it updates (may be NULL). */
-static inline mmb_obj *mmb_gen_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes, mmb_obj **extra)
+static inline mmb_obj *mmb_gen_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes, mmb_obj **extra,
+                                   const mmb_site *site)
 {
     size_t size = mmb_obj_size(nslots, nbytes);
     size_t asize = MMB_GEN_ROUND(size);
     uint8_t *p = h->top;
     if (__builtin_expect(asize > (size_t)(h->limit - p) || size >= h->large_min, 0))
-        return mmb_gen_alloc_slow(h, nslots, nbytes, extra);
+        return mmb_gen_alloc_slow(h, nslots, nbytes, extra, site);
     h->top = p + asize;
     mmb_obj *o = (mmb_obj *)p;
-    mmb_gen_init_young(h, o, nslots, nbytes, size);
+    mmb_gen_init_young(h, o, nslots, nbytes, size, site);
     return o;
 }
 
@@ -163,8 +165,7 @@ static inline void mmb_store(mmb_heap *h, mmb_obj *o, uint32_t i, mmb_obj *v)
 static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
                               const mmb_site *site)
 {
-    *dst = mmb_gen_new(h, nslots, nbytes, NULL);
-    mmb_trace_alloc(*dst, site);
+    *dst = mmb_gen_new(h, nslots, nbytes, NULL, site);
 }
 
 /* The parent is re-read after the allocation (it may have moved) and is
@@ -172,8 +173,7 @@ static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint3
 static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
                                    uint32_t nbytes, const mmb_site *site)
 {
-    mmb_obj *o = mmb_gen_new(h, nslots, nbytes, parent);
-    mmb_trace_alloc(o, site);
+    mmb_obj *o = mmb_gen_new(h, nslots, nbytes, parent, site);
     mmb_store(h, *parent, i, o);
 }
 

@@ -37,7 +37,8 @@ mmb_obj *mmb_manual_alloc_slow(mmb_heap *h, size_t size);
 
 /* Allocate and initialise an object: the allocator's fast path plus
  * accounting and zeroing the slots (the payload is left as it comes). */
-static inline mmb_obj *mmb_manual_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes)
+static inline mmb_obj *mmb_manual_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes,
+                                      const mmb_site *site)
 {
     size_t size = mmb_obj_size(nslots, nbytes);
     mmb_obj *o = mmb_alloc_alloc(h->alloc, size);
@@ -47,7 +48,7 @@ static inline mmb_obj *mmb_manual_new(mmb_heap *h, uint32_t nslots, uint32_t nby
     o->nbytes = nbytes;
     o->meta = 0;
     memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
-    mmb_acct_alloc(size);
+    mmb_acct_alloc_obj(o, size, site);
     h->live_objects++;
     return o;
 }
@@ -55,15 +56,13 @@ static inline mmb_obj *mmb_manual_new(mmb_heap *h, uint32_t nslots, uint32_t nby
 static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
                               const mmb_site *site)
 {
-    *dst = mmb_manual_new(h, nslots, nbytes);
-    mmb_trace_alloc(*dst, site);
+    *dst = mmb_manual_new(h, nslots, nbytes, site);
 }
 
 static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
                                    uint32_t nbytes, const mmb_site *site)
 {
-    mmb_obj *o = mmb_manual_new(h, nslots, nbytes);
-    mmb_trace_alloc(o, site);
+    mmb_obj *o = mmb_manual_new(h, nslots, nbytes, site);
     (*parent)->slot[i] = o;
 }
 

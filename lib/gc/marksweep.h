@@ -82,7 +82,8 @@ void mmb_marksweep_collect(mmb_heap *h);
  * lookup for the class, a free-list pop (about 12 instructions plus the slot
  * clearing and the accounting). The slow path sweeps a page of this class,
  * carves an empty page, maps a new one, or collects. */
-static inline mmb_obj *mmb_marksweep_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes)
+static inline mmb_obj *mmb_marksweep_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes,
+                                         const mmb_site *site)
 {
     size_t size = mmb_obj_size(nslots, nbytes);
     size_t granules = (size + MMB_MS_GRANULE - 1) / MMB_MS_GRANULE;
@@ -101,7 +102,7 @@ static inline mmb_obj *mmb_marksweep_new(mmb_heap *h, uint32_t nslots, uint32_t 
     o->nbytes = nbytes;
     o->meta = 0;
     memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
-    mmb_acct_alloc(size);
+    mmb_acct_alloc_obj(o, size, site);
     h->live_objects++;
     return o;
 }
@@ -109,8 +110,7 @@ static inline mmb_obj *mmb_marksweep_new(mmb_heap *h, uint32_t nslots, uint32_t 
 static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
                               const mmb_site *site)
 {
-    *dst = mmb_marksweep_new(h, nslots, nbytes);
-    mmb_trace_alloc(*dst, site);
+    *dst = mmb_marksweep_new(h, nslots, nbytes, site);
 }
 
 /* Nothing moves, but *parent is read after the allocation all the same, as
@@ -118,8 +118,7 @@ static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint3
 static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
                                    uint32_t nbytes, const mmb_site *site)
 {
-    mmb_obj *o = mmb_marksweep_new(h, nslots, nbytes);
-    mmb_trace_alloc(o, site);
+    mmb_obj *o = mmb_marksweep_new(h, nslots, nbytes, site);
     (*parent)->slot[i] = o;
 }
 

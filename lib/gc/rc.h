@@ -47,7 +47,7 @@ mmb_obj *mmb_rc_alloc_slow(mmb_heap *h, size_t size);
 
 /* Allocate an object owned by one reference (count 1): the allocator's fast
  * path, accounting and zeroed slots. */
-static inline mmb_obj *mmb_rc_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes)
+static inline mmb_obj *mmb_rc_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes, const mmb_site *site)
 {
     size_t size = mmb_obj_size(nslots, nbytes);
     mmb_obj *o = mmb_alloc_alloc(h->alloc, size);
@@ -57,7 +57,7 @@ static inline mmb_obj *mmb_rc_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes)
     o->nbytes = nbytes;
     o->meta = 1;
     memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
-    mmb_acct_alloc(size);
+    mmb_acct_alloc_obj(o, size, site);
     h->live_objects++;
     return o;
 }
@@ -81,16 +81,14 @@ static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint3
                               const mmb_site *site)
 {
     mmb_obj *old = *dst;
-    *dst = mmb_rc_new(h, nslots, nbytes);
-    mmb_trace_alloc(*dst, site);
+    *dst = mmb_rc_new(h, nslots, nbytes, site);
     mmb_rc_decref(h, old);
 }
 
 static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
                                    uint32_t nbytes, const mmb_site *site)
 {
-    mmb_obj *o = mmb_rc_new(h, nslots, nbytes);
-    mmb_trace_alloc(o, site);
+    mmb_obj *o = mmb_rc_new(h, nslots, nbytes, site);
     mmb_obj *old = (*parent)->slot[i];
     (*parent)->slot[i] = o;
     mmb_rc_decref(h, old);

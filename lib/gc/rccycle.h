@@ -208,7 +208,8 @@ static inline void mmb_rcc_count_alloc(mmb_heap *h)
 
 /* Allocate an object owned by one reference (count 1); a tracked one joins
  * generation 0. A collection, if due, runs before the block is taken. */
-static inline mmb_obj *mmb_rcc_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes)
+static inline mmb_obj *mmb_rcc_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes,
+                                   const mmb_site *site)
 {
     if (nslots)
         mmb_rcc_count_alloc(h);
@@ -227,7 +228,7 @@ static inline mmb_obj *mmb_rcc_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes
     o->nbytes = nbytes;
     o->meta = 1;
     memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
-    mmb_acct_alloc(mmb_obj_size(nslots, nbytes));
+    mmb_acct_alloc_obj(o, mmb_obj_size(nslots, nbytes), site);
     h->live_objects++;
     return o;
 }
@@ -247,8 +248,7 @@ static inline void mmb_rcc_decref(mmb_heap *h, mmb_obj *o)
 static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
                               const mmb_site *site)
 {
-    mmb_obj *o = mmb_rcc_new(h, nslots, nbytes);
-    mmb_trace_alloc(o, site);
+    mmb_obj *o = mmb_rcc_new(h, nslots, nbytes, site);
     mmb_obj *old = *dst;
     *dst = o;
     mmb_rcc_decref(h, old);
@@ -259,8 +259,7 @@ static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint3
 static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
                                    uint32_t nbytes, const mmb_site *site)
 {
-    mmb_obj *o = mmb_rcc_new(h, nslots, nbytes);
-    mmb_trace_alloc(o, site);
+    mmb_obj *o = mmb_rcc_new(h, nslots, nbytes, site);
     mmb_obj *old = (*parent)->slot[i];
     (*parent)->slot[i] = o;
     mmb_rcc_decref(h, old);

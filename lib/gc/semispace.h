@@ -58,7 +58,8 @@ static inline size_t mmb_semispace_step(size_t size)
 /* Allocate and initialise an object. Fast path: round the size, compare
  * with the space left, bump (about 8 instructions plus the slot clearing
  * and the accounting). The slow path collects, and may grow the spaces. */
-static inline mmb_obj *mmb_semispace_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes)
+static inline mmb_obj *mmb_semispace_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes,
+                                         const mmb_site *site)
 {
     size_t size = mmb_obj_size(nslots, nbytes);
     size_t step = mmb_semispace_step(size);
@@ -73,7 +74,7 @@ static inline mmb_obj *mmb_semispace_new(mmb_heap *h, uint32_t nslots, uint32_t 
     o->nbytes = nbytes;
     o->meta = 0;
     memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
-    mmb_acct_alloc(size);
+    mmb_acct_alloc_obj(o, size, site);
     h->live_objects++;
     h->live_bytes += size;
     return o;
@@ -82,16 +83,14 @@ static inline mmb_obj *mmb_semispace_new(mmb_heap *h, uint32_t nslots, uint32_t 
 static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
                               const mmb_site *site)
 {
-    *dst = mmb_semispace_new(h, nslots, nbytes);
-    mmb_trace_alloc(*dst, site);
+    *dst = mmb_semispace_new(h, nslots, nbytes, site);
 }
 
 /* The allocation may move the parent: read the handle only afterwards. */
 static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
                                    uint32_t nbytes, const mmb_site *site)
 {
-    mmb_obj *o = mmb_semispace_new(h, nslots, nbytes);
-    mmb_trace_alloc(o, site);
+    mmb_obj *o = mmb_semispace_new(h, nslots, nbytes, site);
     (*parent)->slot[i] = o;
 }
 

@@ -57,6 +57,15 @@ static int fail(parser *ps, const char *fmt, ...)
     return -1;
 }
 
+/* The byte an error is about, as a one-line message can show it: quoted if
+ * printable, else in hex (a raw newline or control byte would break the
+ * line that `mmbench compare` prints). */
+static const char *shown(int c, char buf[8])
+{
+    snprintf(buf, 8, c > 0x20 && c < 0x7f ? "'%c'" : "0x%02x", c & 0xff);
+    return buf;
+}
+
 static void skip_ws(parser *ps)
 {
     while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
@@ -186,11 +195,14 @@ static int escape(parser *ps)
     static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
     int c = peek(ps);
     const char *k = c > 0 ? strchr(from, c) : NULL;
+    char cb[8];
     ps->p++;
     if (c == 'u')
         return unicode_escape(ps);
+    if (c < 0)
+        return fail(ps, "unterminated string");
     if (!k)
-        return c < 0 ? fail(ps, "unterminated string") : fail(ps, "bad escape '\\%c'", c);
+        return fail(ps, "bad escape: %s after '\\'", shown(c, cb));
     *ps->out++ = to[k - from];
     return 0;
 }
@@ -265,8 +277,9 @@ static int parse_number(parser *ps, double *out)
 static int literal(parser *ps, const char *word, mmb_jtype type, double v)
 {
     size_t n = strlen(word);
+    char cb[8];
     if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0)
-        return fail(ps, "unexpected character '%c'", *ps->p);
+        return fail(ps, "unexpected character %s", shown((unsigned char)*ps->p, cb));
     ps->p += n;
     mmb_jval *j = new_val(ps, type);
     if (!j)
@@ -293,6 +306,7 @@ static int value(parser *ps, int *opened)
 {
     int c = peek(ps);
     mmb_jval *v;
+    char cb[8];
     *opened = c == '[' || c == '{';
     switch (c) {
     case -1: return fail(ps, "unexpected end of input");
@@ -306,7 +320,7 @@ static int value(parser *ps, int *opened)
         return v ? parse_string(ps, &v->str) : -1;
     default:
         if (c != '-' && (c < '0' || c > '9'))
-            return fail(ps, "unexpected character '%c'", c);
+            return fail(ps, "unexpected character %s", shown(c, cb));
         v = new_val(ps, MMB_JNUM);
         return v ? parse_number(ps, &v->num) : -1;
     }

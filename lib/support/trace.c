@@ -14,11 +14,14 @@ int mmb_trace_on_g;
  * before clear), not yet freed. Only meaningful while tracing. */
 static uint64_t untraced;
 
-/* A new peak (or a tie): the per-site table at the peak is this one. */
+/* A new peak (or a tie): the per-site table at the peak is this one.
+ * While tracing, live_gate stays 0 and the peak is kept here. */
 static void note_peak(void)
 {
-    if (mmb_metrics_g.live_bytes >= mmb_metrics_g.peak_live_bytes)
-        mmb_trace_sites_capture_peak();
+    if (mmb_metrics_g.live_bytes < mmb_metrics_g.peak_live_bytes)
+        return;
+    mmb_metrics_g.peak_live_bytes = mmb_metrics_g.live_bytes;
+    mmb_trace_sites_capture_peak();
 }
 
 /* A stale entry was replaced: its object was reclaimed without a free we
@@ -30,8 +33,8 @@ static void drop_stale(uint64_t val)
     mmb_trace_site_sub(mmb_trace_val_site(val), mmb_trace_val_size(val));
 }
 
-/* mmb_acct_alloc has already added the object's bytes to live_bytes (and
- * raised the peak): record where they came from. */
+/* mmb_acct_alloc_obj has added the object's bytes to live_bytes: record
+ * where they came from, and the peak. */
 void mmb_trace_record(const void *obj, const mmb_site *site)
 {
     const mmb_obj *o = obj;
@@ -41,6 +44,14 @@ void mmb_trace_record(const void *obj, const mmb_site *site)
         drop_stale(old);
     mmb_trace_site_add(id, size);
     note_peak();
+}
+
+/* Bytes with no object (a size-only mmb_acct_alloc) cannot be traced:
+ * they join the untraced ones. */
+void mmb_trace_record_bytes(size_t n)
+{
+    mmb_metrics_g.live_bytes -= n;
+    untraced += n;
 }
 
 /* A traced object leaves live_bytes by the size it was traced with; an
@@ -73,7 +84,7 @@ void mmb_trace_rekey(const void *from, const void *to)
 static void restart(void)
 {
     untraced += mmb_metrics_g.live_bytes;
-    mmb_metrics_g.live_bytes = mmb_metrics_g.peak_live_bytes = 0;
+    mmb_metrics_g.live_bytes = mmb_metrics_g.peak_live_bytes = mmb_metrics_g.live_gate = 0;
     mmb_trace_table_reset();
     mmb_trace_sites_clear();
 }
@@ -99,7 +110,7 @@ void mmb_trace_stop(void)
     mmb_trace_table_reset();
     mmb_trace_sites_clear();
     mmb_metrics_g.live_bytes = all;
-    mmb_metrics_g.peak_live_bytes = peak > all ? peak : all;
+    mmb_metrics_g.peak_live_bytes = mmb_metrics_g.live_gate = peak > all ? peak : all;
     untraced = 0;
     mmb_trace_on_g = 0;
 }

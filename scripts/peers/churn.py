@@ -14,6 +14,7 @@ import os
 import random
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mmbpeer  # noqa: E402
 from mmbpeer import Opt  # noqa: E402

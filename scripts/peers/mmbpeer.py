@@ -377,7 +377,7 @@ def mmu_at(pauses, span_ns, w_ms):
     return pts[0][1] if pts else 1.0
 
 
-def run_record(raw, values, seed, peak_live):
+def run_record(raw, seed, peak_live):
     """A child's raw figures as a run entry of the document (less identity)."""
     wall_ms = raw["wall_ns"] / 1e6
     ps = pause_summary(raw["pauses"])
@@ -679,7 +679,7 @@ def runner_main(workload, table, script, a, interp_defaults):
                        for o in table)
     ident = {"workload": workload, "collector": "%s-%s" % (desc["impl"], desc["version"]),
              "allocator": "own", "options": json_values}
-    runs = [run_record(r, values, a.seed, peak_live) for r in raws]
+    runs = [run_record(r, a.seed, peak_live) for r in raws]
     write_outputs(a, ident, runs, raws, explicit_text, env_object(desc))
     return 0
 

@@ -16,6 +16,7 @@ import os
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mmbpeer  # noqa: E402
 from mmbpeer import Opt  # noqa: E402

@@ -46,6 +46,7 @@ typedef struct mmb_metrics {
     int pause_depth;
     /* accounting */
     uint64_t live_bytes, peak_live_bytes;
+    uint64_t live_gate;      /* mmb_acct_alloc_obj's peak test: peak_live_bytes, or 0 while tracing */
     uint64_t heap_bytes, peak_heap_bytes;
     uint64_t allocs, alloc_bytes;
     uint64_t ops;            /* set by the workload */
@@ -87,14 +88,52 @@ static inline void mmb_pause_end(void)
                            (mmb_pause_kind)mmb_metrics_g.pause_open_kind);
 }
 
-/* n bytes requested by the mutator (about 5 instructions). */
-static inline void mmb_acct_alloc(size_t n)
+/* tracemalloc (mmb/trace.h) shares this accounting: see mmb_acct_alloc_obj. */
+struct mmb_site;
+extern int mmb_trace_on_g;
+void mmb_trace_record(const void *obj, const struct mmb_site *site);
+void mmb_trace_record_bytes(size_t n);
+
+static inline void mmb_acct_add(size_t n)
 {
     mmb_metrics_g.allocs++;
     mmb_metrics_g.alloc_bytes += n;
     mmb_metrics_g.live_bytes += n;
-    if (mmb_metrics_g.live_bytes > mmb_metrics_g.peak_live_bytes)
-        mmb_metrics_g.peak_live_bytes = mmb_metrics_g.live_bytes;
+}
+
+static inline void mmb_acct_new_peak(void)
+{
+    mmb_metrics_g.peak_live_bytes = mmb_metrics_g.live_gate = mmb_metrics_g.live_bytes;
+}
+
+/* The object obj (its header written) of n bytes, allocated at site, is
+ * live: about 6 instructions. One path for the live bytes and tracemalloc:
+ * the peak test is the tracer's hook. live_gate is peak_live_bytes, except
+ * while tracing, when it is 0 so that every allocation takes the branch
+ * and the tracer records it (and keeps the peak). Tracing off, a new peak
+ * costs one more test, other allocations nothing; the tracer reads the
+ * size back from the header, so n need not survive the rare call. */
+static inline void mmb_acct_alloc_obj(const void *obj, size_t n, const struct mmb_site *site)
+{
+    mmb_acct_add(n);
+    if (mmb_metrics_g.live_bytes > mmb_metrics_g.live_gate) {
+        if (__builtin_expect(mmb_trace_on_g, 0))
+            mmb_trace_record(obj, site);
+        else
+            mmb_acct_new_peak();
+    }
+}
+
+/* n bytes requested by the mutator, with no object to trace. */
+static inline void mmb_acct_alloc(size_t n)
+{
+    mmb_acct_add(n);
+    if (mmb_metrics_g.live_bytes > mmb_metrics_g.live_gate) {
+        if (__builtin_expect(mmb_trace_on_g, 0))
+            mmb_trace_record_bytes(n);
+        else
+            mmb_acct_new_peak();
+    }
 }
 
 /* n bytes of mutator data reclaimed. */

@@ -17,11 +17,12 @@
  * --trace-sites run) therefore reports the same peak_live_bytes as one that
  * does not trace at all.
  *
- * Hooks in the collectors. Tracing off costs one load of mmb_trace_on_g and
- * a predicted branch on each path below; tracing on, an address-keyed hash
- * table maps each traced object to (site, size):
- *   - allocation: mmb_trace_alloc(o, site) right after the object exists
- *     (mmb_acct_alloc has counted its bytes, as always);
+ * Hooks in the collectors. Tracing on, an address-keyed hash table maps
+ * each traced object to (site, size); tracing off, they cost nothing on an
+ * allocation that sets no new peak, and one test of mmb_trace_on_g (a load
+ * and a predicted branch) elsewhere:
+ *   - allocation: mmb_acct_alloc_obj(o, size, site) (mmb/stats.h) instead
+ *     of mmb_acct_alloc(size): its peak test is the hook;
  *   - a free seen object by object: mmb_acct_free_obj(o, size) instead of
  *     mmb_acct_free(size);
  *   - garbage reclaimed in bulk (a copying collector never visits its dead
@@ -46,22 +47,25 @@ struct mmb_site;
 /* Nonzero while tracing: the one flag every hook tests. */
 extern int mmb_trace_on_g;
 
+/* The hooks' test: on x86-64, a compare with memory and a branch (2
+ * instructions; GCC otherwise loads the flag into a register and tests it,
+ * 3 instructions and one more register live across the hook). */
 static inline int mmb_trace_on(void)
 {
+#if defined(__x86_64__) && defined(__GNUC__)
+    __asm__ goto("cmpl $0, %0\n\tjne %l[on]" : : "m"(mmb_trace_on_g) : "cc" : on);
+    return 0;
+on:
+    return 1;
+#else
     return __builtin_expect(mmb_trace_on_g, 0);
+#endif
 }
 
-/* The slow paths, taken only while tracing (lib/support/trace.c). */
-void mmb_trace_record(const void *obj, const struct mmb_site *site);
+/* The slow paths, taken only while tracing (lib/support/trace.c);
+ * mmb_trace_record, the allocation's, is declared in mmb/stats.h. */
 void mmb_trace_forget(const void *obj, size_t size);
 void mmb_trace_rekey(const void *from, const void *to);
-
-/* A new object (its bytes already counted by mmb_acct_alloc). */
-static inline void mmb_trace_alloc(const void *obj, const struct mmb_site *site)
-{
-    if (mmb_trace_on())
-        mmb_trace_record(obj, site);
-}
 
 /* One object of `size` bytes freed: the accounting of live bytes. */
 static inline void mmb_acct_free_obj(const void *obj, size_t size)
