@@ -73,9 +73,11 @@ static void fill_result(mmb_result *r, const mmb_alloc *a)
         r->peak_heap_bytes = a->st.peak_held_bytes;
     r->peak_rss_bytes = mmb_os_peak_rss();
     r->ngens = m->ngens;
-    memcpy(r->collections, m->collections, sizeof r->collections);
-    memcpy(r->collected, m->collected, sizeof r->collected);
-    memcpy(r->uncollectable, m->uncollectable, sizeof r->uncollectable);
+    for (int g = 0; g < MMB_MAX_GENS; g++) {
+        r->collections[g] = m->gc_at_end[0][g] - m->gc_at_begin[0][g];
+        r->collected[g] = m->gc_at_end[1][g] - m->gc_at_begin[1][g];
+        r->uncollectable[g] = m->gc_at_end[2][g] - m->gc_at_begin[2][g];
+    }
 }
 
 /* A peer allocator's preload must have taken (and `glibc` must have none):

@@ -199,6 +199,16 @@ static void ouch_fin(mmb_heap *h, mmb_obj *o)
         mmb_gc_collect(h, 2);
 }
 
+/* A deep chain's node: `del self.next` (its release nests in this one),
+ * and every 17th time collect everything. */
+static void unlink_fin(mmb_heap *h, mmb_obj *o)
+{
+    note_stack();
+    mmb_dispose_slot(h, o, 0);
+    if (++n_finalized % COLLECT_EVERY == 0)
+        mmb_gc_collect(h, 2);
+}
+
 static void collecting_fin(mmb_heap *h, mmb_obj *o)
 {
     n_finalized++;
@@ -229,6 +239,7 @@ static const mmb_gc_type pair_t = {"Pair", pair_fin, 0};
 static const mmb_gc_type lazarus_t = {"Lazarus", lazarus_fin, 0};
 static const mmb_gc_type legacy_t = {"Legacy", count_fin, MMB_GC_TYPE_LEGACY};
 static const mmb_gc_type ouch_t = {"Ouch", ouch_fin, 0};
+static const mmb_gc_type unlink_t = {"Unlink", unlink_fin, 0};
 static const mmb_gc_type collecting_t = {"Collecting", collecting_fin, 0};
 static const mmb_gc_type allocating_t = {"Allocating", allocating_fin, 0};
 static const mmb_gc_type drop_attr_t = {"DropAttr", drop_attr_fin, 0};
@@ -843,13 +854,14 @@ START_TEST(t_trashcan)
 END_TEST
 
 /* The trashcan at depth: every node of a DEEP_N chain has a finalizer
- * that collects every 17th call; dropping the head frees it all, each
- * finalizer once, in a fixed amount of C stack. */
+ * that drops the next node itself and collects every 17th call; dropping
+ * the head frees it all, each finalizer once, in a fixed amount of C stack
+ * (a release from inside a finalizer waits for the one in progress). */
 START_TEST(t_deep_nest_bounded)
 {
     fixture f;
     setup(&f, NULL);
-    int ot = reg(&f, &ouch_t);
+    int ot = reg(&f, &unlink_t);
     mmb_obj *head = NULL, *cur = NULL;
     mmb_root_push(f.h, &head);
     mmb_root_push(f.h, &cur);

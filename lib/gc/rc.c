@@ -44,7 +44,7 @@ mmb_obj *mmb_rc_alloc_slow(mmb_heap *h, size_t size)
     mmb_oom("rc", size);
 }
 
-static void free_one(mmb_heap *h, mmb_obj *o)
+static inline void free_one(mmb_heap *h, mmb_obj *o)
 {
     size_t size = mmb_obj_size(o->nslots, o->nbytes);
     mmb_acct_free_obj(o, size);

@@ -27,8 +27,18 @@ void mmb_metrics_reset(void)
     mmb_metrics_g.promotion_rate = NAN;
 }
 
+/* Copy the per-generation counters into snap (collections, collected,
+ * uncollectable). */
+static void snapshot_gc(uint64_t snap[3][MMB_MAX_GENS])
+{
+    memcpy(snap[0], mmb_metrics_g.collections, sizeof snap[0]);
+    memcpy(snap[1], mmb_metrics_g.collected, sizeof snap[1]);
+    memcpy(snap[2], mmb_metrics_g.uncollectable, sizeof snap[2]);
+}
+
 void mmb_metrics_begin(void)
 {
+    snapshot_gc(mmb_metrics_g.gc_at_begin);
     mmb_metrics_g.npauses = 0;
     mmb_metrics_g.timing = 1;
     mmb_metrics_g.cpu0_ns = mmb_cpu_ns();
@@ -40,6 +50,7 @@ void mmb_metrics_end(void)
     mmb_metrics_g.t1_ns = mmb_now_ns();
     mmb_metrics_g.cpu1_ns = mmb_cpu_ns();
     mmb_metrics_g.timing = 0;
+    snapshot_gc(mmb_metrics_g.gc_at_end);
 }
 
 /* The log lives in its own mmap'd memory so that it is neither part of the

@@ -44,28 +44,13 @@
 
 struct mmb_site;
 
-/* Nonzero while tracing: the one flag every hook tests. */
-extern int mmb_trace_on_g;
-
-/* The hooks' test: on x86-64, a compare with memory and a branch (2
- * instructions; GCC otherwise loads the flag into a register and tests it,
- * 3 instructions and one more register live across the hook). */
-static inline int mmb_trace_on(void)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-    __asm__ goto("cmpl $0, %0\n\tjne %l[on]" : : "m"(mmb_trace_on_g) : "cc" : on);
-    return 0;
-on:
-    return 1;
-#else
-    return __builtin_expect(mmb_trace_on_g, 0);
-#endif
-}
+/* mmb_trace_on_g, nonzero while tracing, is the one flag every hook tests,
+ * through mmb_trace_on() (mmb/stats.h: 2 instructions on x86-64). */
 
 /* The slow paths, taken only while tracing (lib/support/trace.c);
  * mmb_trace_record, the allocation's, is declared in mmb/stats.h. */
-void mmb_trace_forget(const void *obj, size_t size);
-void mmb_trace_rekey(const void *from, const void *to);
+void mmb_trace_forget(const void *obj, size_t size) __attribute__((cold));
+void mmb_trace_rekey(const void *from, const void *to) __attribute__((cold));
 
 /* One object of `size` bytes freed: the accounting of live bytes. */
 static inline void mmb_acct_free_obj(const void *obj, size_t size)
