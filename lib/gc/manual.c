@@ -25,6 +25,7 @@ mmb_heap *mmb_manual_create(const mmb_run_ctx *ctx)
 void mmb_manual_destroy(mmb_heap *h)
 {
     mmb_roots_free(&h->roots);
+    mmb_objstack_free(&h->queue);
     free(h);
 }
 
@@ -40,28 +41,30 @@ mmb_obj *mmb_manual_alloc_slow(mmb_heap *h, size_t size)
  * phases: first every object is queued once (meta bit 0), then all are
  * freed. Freeing while traversing would read freed memory whenever the
  * structure has a cycle or sharing (a ring's last node points back to the
- * first). The queue costs one pointer per object, only during the free.
+ * first). The queue costs one pointer per object; it is kept in the heap
+ * between disposes, so a large structure's queue is not mapped and faulted in
+ * anew each time.
  * A traversal that frees more than one object is a pause, like a refcount
  * cascade. */
 void mmb_manual_free_structure(mmb_heap *h, mmb_obj *o)
 {
     uint64_t t0 = mmb_now_ns();
-    mmb_objstack q = {0};
+    mmb_objstack *q = &h->queue;
     o->meta = 1;
-    mmb_objstack_push(&q, o);
-    for (size_t next = 0; next < q.n; next++) {
-        mmb_obj *x = q.v[next];
+    q->n = 0;
+    mmb_objstack_push(q, o);
+    for (size_t next = 0; next < q->n; next++) {
+        mmb_obj *x = q->v[next];
         for (uint32_t i = 0; i < x->nslots; i++) {
             mmb_obj *c = x->slot[i];
             if (c && !c->meta) {
                 c->meta = 1;
-                mmb_objstack_push(&q, c);
+                mmb_objstack_push(q, c);
             }
         }
     }
-    for (size_t i = 0; i < q.n; i++)
-        mmb_manual_free_one(h, q.v[i]);
-    if (q.n > 1)
+    for (size_t i = 0; i < q->n; i++)
+        mmb_manual_free_one(h, q->v[i]);
+    if (q->n > 1)
         mmb_pause_log_push(t0, mmb_now_ns(), MMB_PAUSE_CASCADE);
-    mmb_objstack_free(&q);
 }

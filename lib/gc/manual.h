@@ -23,6 +23,7 @@
 typedef struct mmb_manual_heap {
     mmb_alloc *alloc;
     mmb_roots roots;
+    mmb_objstack queue; /* dispose's work queue, kept between disposes */
     size_t live_objects;
     uint64_t heap_limit;
 } mmb_heap;
