@@ -99,11 +99,9 @@ static void print_sites(const mmb_run_cfg *cfg)
     mmb_trace_snapshot *s = mmb_trace_take_peak_snapshot();
     size_t n = 0;
     mmb_trace_stat *st = s ? mmb_trace_statistics(s, &n) : NULL;
-    char peak[32];
-    mmb_trace_format_size(peak, sizeof peak, s ? (double)s->total_bytes : 0, 0);
-    fprintf(stderr, "[ Top %d allocation sites: %s under %s, at the peak of %s live ]\n",
-            cfg->trace_sites, mmb_workloads[cfg->workload]->name,
-            mmb_collectors[cfg->collector]->name, peak);
+    fprintf(stderr, "[ Top %d allocation sites at peak_live_bytes = %llu: %s under %s ]\n",
+            cfg->trace_sites, (unsigned long long)(s ? s->total_bytes : 0),
+            mmb_workloads[cfg->workload]->name, mmb_collectors[cfg->collector]->name);
     mmb_trace_print_stats(stderr, st, n, cfg->trace_sites);
     fflush(stderr);
     free(st);

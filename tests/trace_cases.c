@@ -87,9 +87,13 @@ static void setup_with(const char *kv, int traced)
 
 static void setup(void) { setup_with(SMALL_HEAP, 0); }
 
+/* The array and what hangs from it go back first: under manual, rc and
+ * rc-cycle they are blocks of the system allocator. */
 static void teardown(void)
 {
     mmb_trace_stop();
+    mmb_dispose(fx.h, &fx.arr);
+    mmb_collect(fx.h, -1);
     mmb_root_pop(fx.h, 1);
     mmb_heap_destroy(fx.h);
     mmb_alloc_destroy(&fx.alloc);

@@ -15,7 +15,8 @@ int mmb_trace_on_g;
 static uint64_t untraced;
 
 /* A new peak (or a tie): the per-site table at the peak is this one.
- * While tracing, live_gate stays 0 and the peak is kept here. */
+ * While tracing, live_gate stays 0 (every allocation comes here), so this
+ * is where peak_live_bytes is kept. */
 static void note_peak(void)
 {
     if (mmb_metrics_g.live_bytes < mmb_metrics_g.peak_live_bytes)

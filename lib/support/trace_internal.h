@@ -21,8 +21,8 @@
 #include "mmb/trace.h"
 
 /* A table value packs the object's size and its site id: size << SITE_BITS
- * | id. 24 bits of sites (16 M call sites) leave 40 bits of size (1 TiB, the
- * largest heap-limit; an object is at most 16 + 8 * 2^32 + 2^32 bytes). */
+ * | id. 24 bits of sites (16 M call sites) leave 40 bits of size (1 TiB; an
+ * object is at most 16 + 8 * 2^32 + 2^32 bytes, about 36 GiB). */
 #define MMB_TRACE_SITE_BITS 24
 #define MMB_TRACE_MAX_SITES ((1u << MMB_TRACE_SITE_BITS) - 1)
 

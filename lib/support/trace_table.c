@@ -7,7 +7,6 @@
  * frees about as often as it allocates. Grows by doubling, never shrinks
  * until reset. Only the tracer touches it, only while tracing.
  */
-#include <string.h>
 
 #include "mmb/os.h"
 #include "support/trace_internal.h"

@@ -19,8 +19,10 @@
  *
  * Hooks in the collectors. Tracing on, an address-keyed hash table maps
  * each traced object to (site, size); tracing off, they cost nothing on an
- * allocation that sets no new peak, and one test of mmb_trace_on_g (a load
- * and a predicted branch) elsewhere:
+ * allocation that sets no new peak, and one test of mmb_trace_on_g (a
+ * compare with memory and a predicted branch) elsewhere. Measured with
+ * callgrind: churn under manual/pool +1.8% instructions, gcbench under gen
+ * +0.7%; an allocation that sets a new peak pays about 4 more:
  *   - allocation: mmb_acct_alloc_obj(o, size, site) (mmb/stats.h) instead
  *     of mmb_acct_alloc(size): its peak test is the hook;
  *   - a free seen object by object: mmb_acct_free_obj(o, size) instead of
@@ -32,6 +34,8 @@
  *   - a moving collector's copy: mmb_trace_move(from, to).
  * Objects the heap still holds when it is destroyed are not freed (as for
  * live_bytes); an address reused later simply replaces its stale trace.
+ * bdw sees no object die: it registers a libgc finalizer per traced object
+ * (lib/gc/bdw.c), so under bdw tracing changes what it measures.
  */
 #ifndef MMB_TRACE_H
 #define MMB_TRACE_H
