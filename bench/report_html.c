@@ -42,10 +42,7 @@ static const struct plot {
 };
 
 /* The columns of the tables of medians: metric, heading, divisor. */
-static const struct column {
-    const char *metric, *title;
-    double scale;
-} columns[] = {
+static const mmb_docs_column columns[] = {
     {"ops_per_s", "ops/s", 1},
     {"wall_ms", "wall ms", 1},
     {"gc_ms", "gc ms", 1},
@@ -81,19 +78,6 @@ static int gather(const mmb_docs *d, entries *e)
     return 0;
 }
 
-/* "median\n[lo, hi]" of one metric of a summary entry. */
-static void cell(const mmb_jval *sum, const struct column *c, char *buf, size_t len)
-{
-    const mmb_jval *m = mmb_jdoc_get(sum, c->metric);
-    if (!m) {
-        snprintf(buf, len, "n/a");
-        return;
-    }
-    snprintf(buf, len, "%.4g\n[%.3g, %.3g]", mmb_jdoc_num(mmb_jdoc_get(m, "median"), 0) / c->scale,
-             mmb_jdoc_num(mmb_jdoc_get(m, "ci95_lo"), 0) / c->scale,
-             mmb_jdoc_num(mmb_jdoc_get(m, "ci95_hi"), 0) / c->scale);
-}
-
 /* The table of medians with their 95% intervals, a row per configuration. */
 static void medians_table(mmb_rout *o, const entries *e)
 {
@@ -107,7 +91,7 @@ static void medians_table(mmb_rout *o, const entries *e)
         mmb_docs_label(e->sum[i], text[0], LABEL_LEN);
         snprintf(text[1], LABEL_LEN, "%.0f", mmb_jdoc_num(mmb_jdoc_get(e->sum[i], "repeats"), 0));
         for (int c = 0; c < NCOLUMNS; c++)
-            cell(e->sum[i], &columns[c], text[c + 2], LABEL_LEN);
+            mmb_docs_interval_text(e->sum[i], &columns[c], "\n", text[c + 2], LABEL_LEN);
         for (int c = 0; c < NCOLUMNS + 2; c++)
             cells[c] = text[c];
         mmb_rout_table_row(o, cells, NCOLUMNS + 2);

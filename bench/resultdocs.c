@@ -76,6 +76,21 @@ void mmb_docs_label(const mmb_jval *entry, char *buf, size_t len)
         used += label_option(&ov, known, o, buf + used, len - used);
 }
 
+/* One formatter for the tables of `report` and `sweep`, so that both show a
+ * figure the same way. */
+void mmb_docs_interval_text(const mmb_jval *summary, const mmb_docs_column *c, const char *sep,
+                            char *buf, size_t len)
+{
+    const mmb_jval *m = mmb_jdoc_get(summary, c->metric);
+    if (!m) {
+        snprintf(buf, len, "n/a");
+        return;
+    }
+    snprintf(buf, len, "%.4g%s[%.3g, %.3g]", mmb_jdoc_num(mmb_jdoc_get(m, "median"), 0) / c->scale,
+             sep, mmb_jdoc_num(mmb_jdoc_get(m, "ci95_lo"), 0) / c->scale,
+             mmb_jdoc_num(mmb_jdoc_get(m, "ci95_hi"), 0) / c->scale);
+}
+
 static int is_mmbench(const mmb_jval *root)
 {
     return !strcmp(mmb_jdoc_str(mmb_jdoc_get(root, "schema"), ""), "mmbench/1");

@@ -35,4 +35,16 @@ void mmb_docs_value_text(const mmb_jval *v, char *buf, size_t len);
  * Options this build does not know are shown as they are. */
 void mmb_docs_label(const mmb_jval *entry, char *buf, size_t len);
 
+/* A column of a table of medians: a summary metric, its heading, and the
+ * divisor that gives the unit shown (1048576 for MiB). */
+typedef struct mmb_docs_column {
+    const char *metric, *title;
+    double scale;
+} mmb_docs_column;
+
+/* One metric of a summary entry in the column's unit: "median" sep
+ * "[lo, hi]" (its 95% interval), or "n/a" if the entry lacks the metric. */
+void mmb_docs_interval_text(const mmb_jval *summary, const mmb_docs_column *c, const char *sep,
+                            char *buf, size_t len);
+
 #endif

@@ -22,6 +22,7 @@
 #include "driver.h"
 #include "mmb/json_read.h"
 #include "registry.h"
+#include "resultdocs.h"
 
 #define MAX_VALUES 64
 #define MAX_PASS 200        /* arguments passed through to each run */
@@ -236,10 +237,7 @@ static int write_merged(const sweep *s, const int *status)
 }
 
 /* The metrics of the table, and the divisor that gives their unit. */
-static const struct column {
-    const char *metric, *title;
-    double scale;
-} columns[] = {
+static const mmb_docs_column columns[] = {
     {"ops_per_s", "ops/s", 1},
     {"wall_ms", "wall ms", 1},
     {"pauses.max_ms", "max pause ms", 1},
@@ -251,19 +249,6 @@ static const struct column {
 static const char *status_text(int st)
 {
     return st == MMB_EXIT_OOM ? "heap-limit exceeded" : st == MMB_EXIT_FAIL ? "failed" : "usage error";
-}
-
-/* "median [lo, hi]" of one metric from a document's summary. */
-static void cell(const mmb_jval *summary, const struct column *c, char *buf, size_t len)
-{
-    const mmb_jval *m = mmb_jdoc_get(summary, c->metric);
-    double med = mmb_jdoc_num(mmb_jdoc_get(m, "median"), 0) / c->scale;
-    double lo = mmb_jdoc_num(mmb_jdoc_get(m, "ci95_lo"), 0) / c->scale;
-    double hi = mmb_jdoc_num(mmb_jdoc_get(m, "ci95_hi"), 0) / c->scale;
-    if (!m)
-        snprintf(buf, len, "n/a");
-    else
-        snprintf(buf, len, "%.4g [%.3g, %.3g]", med, lo, hi);
 }
 
 static void table_row(FILE *f, const sweep *s, int i, int st)
@@ -280,7 +265,7 @@ static void table_row(FILE *f, const sweep *s, int i, int st)
     }
     const mmb_jval *sum = mmb_jdoc_index(mmb_jdoc_get(doc.root, "summary"), 0);
     for (int c = 0; c < NCOLUMNS; c++) {
-        cell(sum, &columns[c], buf, sizeof buf);
+        mmb_docs_interval_text(sum, &columns[c], " ", buf, sizeof buf);
         fprintf(f, "  %-30s", buf);
     }
     fputc('\n', f);

@@ -71,31 +71,10 @@ static inline mmb_obj *mmb_bdw_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes
     return o;
 }
 
-static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
-                              const mmb_site *site)
-{
-    *dst = mmb_bdw_new(h, nslots, nbytes, site);
-}
-
-/* Nothing moves, but *parent is read after the allocation all the same, as
- * the contract asks of every collector. */
-static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
-                                   uint32_t nbytes, const mmb_site *site)
-{
-    mmb_obj *o = mmb_bdw_new(h, nslots, nbytes, site);
-    (*parent)->slot[i] = o;
-}
-
 /* No barrier: libgc (as configured here) stops the world and marks from
  * scratch. Dropping or disposing only forgets the reference. */
-static inline void mmb_store(mmb_heap *h, mmb_obj *o, uint32_t i, mmb_obj *v) { o->slot[i] = v; }
-static inline void mmb_assign(mmb_heap *h, mmb_obj **dst, mmb_obj *v) { *dst = v; }
-static inline void mmb_drop(mmb_heap *h, mmb_obj **dst) { *dst = NULL; }
-static inline void mmb_dispose(mmb_heap *h, mmb_obj **dst) { *dst = NULL; }
-static inline void mmb_dispose_slot(mmb_heap *h, mmb_obj *o, uint32_t i) { o->slot[i] = NULL; }
-
-static inline void mmb_root_push(mmb_heap *h, mmb_obj **handle) { mmb_roots_push(&h->roots, handle); }
-static inline void mmb_root_pop(mmb_heap *h, int n) { mmb_roots_pop(&h->roots, n); }
+#define MMB_GC_NEW mmb_bdw_new
+#include "gc/tracing_ops.h"
 
 /* Any generation: GC_gcollect, a full collection. */
 static inline void mmb_collect(mmb_heap *h, int generation) { mmb_bdw_collect(h); }

@@ -124,10 +124,7 @@ static inline int mmb_gen_is_old(const mmb_obj *o)
 static inline void mmb_gen_init_young(mmb_heap *h, mmb_obj *o, uint32_t nslots, uint32_t nbytes,
                                       size_t size, const mmb_site *site)
 {
-    o->nslots = nslots;
-    o->nbytes = nbytes;
-    o->meta = 0; /* young, age 0 */
-    memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
+    mmb_obj_init(o, nslots, nbytes, 0); /* young, age 0 */
     mmb_acct_alloc_obj(o, size, site);
     h->young_objs++;
     h->young_bytes += size;
@@ -177,15 +174,11 @@ static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, ui
     mmb_store(h, *parent, i, o);
 }
 
-/* Handles are roots, not heap slots: no barrier. */
-static inline void mmb_assign(mmb_heap *h, mmb_obj **dst, mmb_obj *v) { *dst = v; }
-static inline void mmb_drop(mmb_heap *h, mmb_obj **dst) { *dst = NULL; }
-static inline void mmb_dispose(mmb_heap *h, mmb_obj **dst) { *dst = NULL; }
-/* Storing NULL never creates an old-to-young pointer: no barrier. */
-static inline void mmb_dispose_slot(mmb_heap *h, mmb_obj *o, uint32_t i) { o->slot[i] = NULL; }
+/* The rest needs no barrier: a handle is a root, not a heap slot, and
+ * storing NULL never creates an old-to-young pointer. */
+#define MMB_GC_WRITE_BARRIER 1 /* mmb_store above */
+#include "gc/tracing_ops.h"
 
-static inline void mmb_root_push(mmb_heap *h, mmb_obj **handle) { mmb_roots_push(&h->roots, handle); }
-static inline void mmb_root_pop(mmb_heap *h, int n) { mmb_roots_pop(&h->roots, n); }
 static inline void mmb_collect(mmb_heap *h, int generation) { mmb_gen_collect(h, generation); }
 static inline size_t mmb_live_objects(mmb_heap *h) { return mmb_gen_live_objects(h); }
 

@@ -45,31 +45,15 @@ static inline mmb_obj *mmb_manual_new(mmb_heap *h, uint32_t nslots, uint32_t nby
     mmb_obj *o = mmb_alloc_alloc(h->alloc, size);
     if (__builtin_expect(!o || (h->heap_limit && h->alloc->st.held_bytes > h->heap_limit), 0))
         o = mmb_manual_alloc_slow(h, size);
-    o->nslots = nslots;
-    o->nbytes = nbytes;
-    o->meta = 0;
-    memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
+    mmb_obj_init(o, nslots, nbytes, 0);
     mmb_acct_alloc_obj(o, size, site);
     h->live_objects++;
     return o;
 }
 
-static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
-                              const mmb_site *site)
-{
-    *dst = mmb_manual_new(h, nslots, nbytes, site);
-}
-
-static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
-                                   uint32_t nbytes, const mmb_site *site)
-{
-    mmb_obj *o = mmb_manual_new(h, nslots, nbytes, site);
-    (*parent)->slot[i] = o;
-}
-
-static inline void mmb_store(mmb_heap *h, mmb_obj *o, uint32_t i, mmb_obj *v) { o->slot[i] = v; }
-static inline void mmb_assign(mmb_heap *h, mmb_obj **dst, mmb_obj *v) { *dst = v; }
-static inline void mmb_drop(mmb_heap *h, mmb_obj **dst) { *dst = NULL; }
+/* No barrier, no count: references are plain words (dispose is below). */
+#define MMB_GC_NEW mmb_manual_new
+#include "gc/plain_ops.h"
 
 /* One object back to the allocator: accounting plus the allocator's free. */
 static inline void mmb_manual_free_one(mmb_heap *h, mmb_obj *o)
@@ -99,8 +83,6 @@ static inline void mmb_dispose_slot(mmb_heap *h, mmb_obj *o, uint32_t i)
     mmb_dispose(h, &o->slot[i]);
 }
 
-static inline void mmb_root_push(mmb_heap *h, mmb_obj **handle) { mmb_roots_push(&h->roots, handle); }
-static inline void mmb_root_pop(mmb_heap *h, int n) { mmb_roots_pop(&h->roots, n); }
 static inline void mmb_collect(mmb_heap *h, int generation) { (void)h; (void)generation; }
 static inline size_t mmb_live_objects(mmb_heap *h) { return h->live_objects; }
 

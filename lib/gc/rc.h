@@ -53,76 +53,17 @@ static inline mmb_obj *mmb_rc_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes,
     mmb_obj *o = mmb_alloc_alloc(h->alloc, size);
     if (__builtin_expect(!o || (h->heap_limit && h->alloc->st.held_bytes > h->heap_limit), 0))
         o = mmb_rc_alloc_slow(h, size);
-    o->nslots = nslots;
-    o->nbytes = nbytes;
-    o->meta = 1;
-    memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
+    mmb_obj_init(o, nslots, nbytes, 1);
     mmb_acct_alloc_obj(o, size, site);
     h->live_objects++;
     return o;
 }
 
-static inline void mmb_rc_incref(mmb_obj *o)
-{
-    if (o)
-        o->meta++;
-}
+/* The mutator operations: counting as gc/refcount_ops.h does it. */
+#define MMB_RC_NEW mmb_rc_new
+#define MMB_RC_RELEASE mmb_rc_release
+#include "gc/refcount_ops.h"
 
-/* Drop one reference (a test, a decrement and a predicted branch). */
-static inline void mmb_rc_decref(mmb_heap *h, mmb_obj *o)
-{
-    if (o && --o->meta == 0)
-        mmb_rc_release(h, o);
-}
-
-/* The new object's one reference goes to *dst; what *dst owned is released
- * after, so an old value reachable only from *dst dies only then. */
-static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
-                              const mmb_site *site)
-{
-    mmb_obj *old = *dst;
-    *dst = mmb_rc_new(h, nslots, nbytes, site);
-    mmb_rc_decref(h, old);
-}
-
-static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
-                                   uint32_t nbytes, const mmb_site *site)
-{
-    mmb_obj *o = mmb_rc_new(h, nslots, nbytes, site);
-    mmb_obj *old = (*parent)->slot[i];
-    (*parent)->slot[i] = o;
-    mmb_rc_decref(h, old);
-}
-
-/* Incref before decref: storing the value a slot already holds must not free it. */
-static inline void mmb_store(mmb_heap *h, mmb_obj *o, uint32_t i, mmb_obj *v)
-{
-    mmb_obj *old = o->slot[i];
-    mmb_rc_incref(v);
-    o->slot[i] = v;
-    mmb_rc_decref(h, old);
-}
-
-static inline void mmb_assign(mmb_heap *h, mmb_obj **dst, mmb_obj *v)
-{
-    mmb_obj *old = *dst;
-    mmb_rc_incref(v);
-    *dst = v;
-    mmb_rc_decref(h, old);
-}
-
-static inline void mmb_drop(mmb_heap *h, mmb_obj **dst)
-{
-    mmb_obj *old = *dst;
-    *dst = NULL;
-    mmb_rc_decref(h, old);
-}
-
-static inline void mmb_dispose(mmb_heap *h, mmb_obj **dst) { mmb_drop(h, dst); }
-static inline void mmb_dispose_slot(mmb_heap *h, mmb_obj *o, uint32_t i) { mmb_drop(h, &o->slot[i]); }
-
-static inline void mmb_root_push(mmb_heap *h, mmb_obj **handle) { mmb_roots_push(&h->roots, handle); }
-static inline void mmb_root_pop(mmb_heap *h, int n) { mmb_roots_pop(&h->roots, n); }
 static inline void mmb_collect(mmb_heap *h, int generation) { (void)h; (void)generation; }
 static inline size_t mmb_live_objects(mmb_heap *h) { return h->live_objects; }
 

@@ -224,75 +224,17 @@ static inline mmb_obj *mmb_rcc_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes
         mmb_rcc_list_append(&h->gen[0].head, g);
         o = mmb_rcc_obj_of(g);
     }
-    o->nslots = nslots;
-    o->nbytes = nbytes;
-    o->meta = 1;
-    memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
+    mmb_obj_init(o, nslots, nbytes, 1);
     mmb_acct_alloc_obj(o, mmb_obj_size(nslots, nbytes), site);
     h->live_objects++;
     return o;
 }
 
-static inline void mmb_rcc_incref(mmb_obj *o)
-{
-    if (o)
-        o->meta++;
-}
+/* The mutator operations: counting as gc/refcount_ops.h does it. */
+#define MMB_RC_NEW mmb_rcc_new
+#define MMB_RC_RELEASE mmb_rccycle_release
+#include "gc/refcount_ops.h"
 
-static inline void mmb_rcc_decref(mmb_heap *h, mmb_obj *o)
-{
-    if (o && --o->meta == 0)
-        mmb_rccycle_release(h, o);
-}
-
-static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
-                              const mmb_site *site)
-{
-    mmb_obj *o = mmb_rcc_new(h, nslots, nbytes, site);
-    mmb_obj *old = *dst;
-    *dst = o;
-    mmb_rcc_decref(h, old);
-}
-
-/* The parent is read after the allocation: *parent is a handle, and a
- * collection may have run (it frees only garbage, but keep the rule). */
-static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
-                                   uint32_t nbytes, const mmb_site *site)
-{
-    mmb_obj *o = mmb_rcc_new(h, nslots, nbytes, site);
-    mmb_obj *old = (*parent)->slot[i];
-    (*parent)->slot[i] = o;
-    mmb_rcc_decref(h, old);
-}
-
-static inline void mmb_store(mmb_heap *h, mmb_obj *o, uint32_t i, mmb_obj *v)
-{
-    mmb_obj *old = o->slot[i];
-    mmb_rcc_incref(v);
-    o->slot[i] = v;
-    mmb_rcc_decref(h, old);
-}
-
-static inline void mmb_assign(mmb_heap *h, mmb_obj **dst, mmb_obj *v)
-{
-    mmb_obj *old = *dst;
-    mmb_rcc_incref(v);
-    *dst = v;
-    mmb_rcc_decref(h, old);
-}
-
-static inline void mmb_drop(mmb_heap *h, mmb_obj **dst)
-{
-    mmb_obj *old = *dst;
-    *dst = NULL;
-    mmb_rcc_decref(h, old);
-}
-
-static inline void mmb_dispose(mmb_heap *h, mmb_obj **dst) { mmb_drop(h, dst); }
-static inline void mmb_dispose_slot(mmb_heap *h, mmb_obj *o, uint32_t i) { mmb_drop(h, &o->slot[i]); }
-
-static inline void mmb_root_push(mmb_heap *h, mmb_obj **handle) { mmb_roots_push(&h->roots, handle); }
-static inline void mmb_root_pop(mmb_heap *h, int n) { mmb_roots_pop(&h->roots, n); }
 static inline void mmb_collect(mmb_heap *h, int generation) { (void)mmb_rccycle_collect(h, generation); }
 static inline size_t mmb_live_objects(mmb_heap *h) { return h->live_objects; }
 

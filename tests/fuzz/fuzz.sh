@@ -28,7 +28,7 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="${FUZZ_CPPFLAGS:-} -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -g -O1 -fno-omit-frame-pointer $san -DMMB_DEBUG=1 -DHAVE_CONFIG_H -I$(pwd) -I$srcdir/lib/include -I$srcdir/lib -I$srcdir/bench -I$srcdir/tests"
 
 skip() {
-    echo "fuzz: skipped: $1 (apt-get install clang)"
+    echo "fuzz: skipped: $1 (apt-get install clang libclang-rt-dev)"
     exit 0
 }
 

@@ -89,6 +89,17 @@ static inline size_t mmb_obj_size(uint32_t nslots, uint32_t nbytes)
     return sizeof(mmb_obj) + (size_t)nslots * sizeof(mmb_obj *) + nbytes;
 }
 
+/* A fresh block becomes an object: its shape, the collector's first meta
+ * word, and NULL slots (a collector may scan them before the mutator
+ * stores); the payload is left as it comes. */
+static inline void mmb_obj_init(mmb_obj *o, uint32_t nslots, uint32_t nbytes, uintptr_t meta)
+{
+    o->nslots = nslots;
+    o->nbytes = nbytes;
+    o->meta = meta;
+    __builtin_memset(o->slot, 0, (size_t)nslots * sizeof(mmb_obj *));
+}
+
 static inline uint8_t *mmb_payload(mmb_obj *o)
 {
     return (uint8_t *)&o->slot[o->nslots];
