@@ -40,6 +40,9 @@
  *   size_t mmb_live_objects(mmb_heap *h);            (objects not yet reclaimed)
  *   MMB_GC_NAME "rc-cycle", MMB_GC_ID rccycle, MMB_GC_NGENS
  *   optionally MMB_GC_EXACT_LIVE 0 (see below)
+ * The operations that do not differ between collectors of a kind come from
+ * shared headers: gc/root_ops.h (every one), gc/plain_ops.h (no counts),
+ * gc/tracing_ops.h (tracing), gc/refcount_ops.h (rc, rc-cycle).
  */
 #ifndef MMB_OBJECT_H
 #define MMB_OBJECT_H
