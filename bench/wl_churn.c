@@ -76,7 +76,8 @@ static uint64_t block_tag(mmb_obj *o, int *bad)
     return a;
 }
 
-static void replace(mmb_heap *h, churn *c, mmb_obj **arr, uint32_t i, uint64_t r)
+static inline __attribute__((always_inline)) void replace(mmb_heap *h, churn *c, mmb_obj **arr, uint32_t i,
+                                                           uint64_t r)
 {
     mmb_dispose_slot(h, *arr, i);
     mmb_new_slot(h, arr, i, 0, block_size(c, r));
