@@ -105,24 +105,43 @@ static unsigned char *read_file(const char *path, size_t *len)
     return buf;
 }
 
-int mmb_rout_figure(mmb_rout *o, const char *rel, const char *title, const char *caption)
+/* The plot's smaller rendering, SVG or PNG (a plot of thousands of points
+ * is smaller as PNG), so the self-contained page stays small. */
+static unsigned char *smaller_image(const char *dir, const char *rel, size_t *len, const char **mime)
 {
     char path[4096];
+    size_t slen = 0, plen = 0;
+    snprintf(path, sizeof path, "%s/%s.svg", dir, rel);
+    unsigned char *svg = read_file(path, &slen);
+    snprintf(path, sizeof path, "%s/%s.png", dir, rel);
+    unsigned char *png = read_file(path, &plen);
+    if (png && (!svg || plen < slen)) {
+        free(svg);
+        *len = plen, *mime = "image/png";
+        return png;
+    }
+    free(png);
+    *len = slen, *mime = "image/svg+xml";
+    return svg;
+}
+
+int mmb_rout_figure(mmb_rout *o, const char *rel, const char *title, const char *caption)
+{
     size_t len;
-    snprintf(path, sizeof path, "%s/%s.svg", o->dir, rel);
-    unsigned char *svg = read_file(path, &len);
-    if (!svg)
+    const char *mime;
+    unsigned char *img = smaller_image(o->dir, rel, &len, &mime);
+    if (!img)
         return -1;
     fputs("<figure><img alt=\"", o->html);
     html_text(o->html, title);
-    fputs("\" src=\"data:image/svg+xml;base64,", o->html);
-    base64(o->html, svg, len);
+    fprintf(o->html, "\" src=\"data:%s;base64,", mime);
+    base64(o->html, img, len);
     fputs("\"><figcaption><b>", o->html);
     html_text(o->html, title);
     fputs(".</b> ", o->html);
     html_text(o->html, caption);
     fputs("</figcaption></figure>\n", o->html);
-    free(svg);
+    free(img);
     fputs("![", o->md);
     md_text(o->md, title);
     fprintf(o->md, "](%s.png)\n\n**", rel);
