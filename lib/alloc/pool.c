@@ -272,7 +272,11 @@ MMB_SLOW static void *alloc_from_new_pool(mmb_alloc *a, unsigned c, size_t n)
 /* Fast path, about 20 instructions with the accounting: range test, class
  * shift, load the class's first used pool, pop its free list, count. The
  * pool invariant (a used pool has a free block) saves an emptiness test;
- * the pop's NULL result is the only other branch. */
+ * the pop's NULL result is the only other branch.
+ * The block now at the head of the free list is prefetched: it was freed
+ * into this pool possibly long ago (unlike glibc's tcache, whose head is the
+ * class's most recent free), and reading its link on the next allocation of
+ * the class was the pool's one cache miss per step on churn. */
 void *mmb_pool_alloc(mmb_alloc *a, size_t n)
 {
     if (MMB_UNLIKELY(n - 1 >= MMB_POOL_MAX_SMALL))
@@ -286,6 +290,7 @@ void *mmb_pool_alloc(mmb_alloc *a, size_t n)
     p->ref++;
     if (MMB_UNLIKELY((p->freeblock = b->next) == NULL))
         pool_refill(s, p);
+    __builtin_prefetch(p->freeblock);
     mmb_alloc_note_alloc(a, n);
     return b;
 }
