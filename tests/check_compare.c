@@ -12,11 +12,9 @@
 #include <unistd.h>
 
 #include "mmb/json_read.h"
+#include "mmbrun.h"
 #include "suites.h"
 
-#ifndef MMB_BUILDDIR
-#define MMB_BUILDDIR "."
-#endif
 
 #define FUZZ_MUTATIONS 3000
 
@@ -193,8 +191,7 @@ static void sh(const char *fmt, const char *arg)
 /* Two small result files that differ in one option, made once per test. */
 static void make_runs(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/mmb-compare-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    mmb_test_mkdir(dir, sizeof dir, "compare");
     sh("'%s/mmbench' run -w churn -c rc-cycle -o steps=2000 -o live=200 -o threshold0=700 -r 3 --out a.json "
        ">/dev/null", MMB_BUILDDIR);
     sh("'%s/mmbench' run -w churn -c rc-cycle -o steps=2000 -o live=200 -o threshold0=2000 -r 3 --out b.json "
@@ -203,26 +200,13 @@ static void make_runs(void)
 
 static void remove_dir(void)
 {
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    mmb_test_rmdir(dir);
 }
 
 /* mmbench ARGS in the scratch dir: exit status, and stderr's line count. */
 static int run(const char *args, int *err_lines)
 {
-    char cmd[2048], path[512];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s/mmbench' %s >out.txt 2>err.txt", dir, MMB_BUILDDIR, args);
-    int ws = system(cmd);
-    snprintf(path, sizeof path, "%s/err.txt", dir);
-    FILE *f = fopen(path, "r");
-    ck_assert_ptr_nonnull(f);
-    int c, lines = 0;
-    while ((c = fgetc(f)) != EOF)
-        lines += c == '\n';
-    fclose(f);
-    *err_lines = lines;
-    return WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+    return mmb_test_run(dir, args, err_lines);
 }
 
 START_TEST(compare_prints_ratios_and_verdicts)

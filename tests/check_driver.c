@@ -9,44 +9,24 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "mmbrun.h"
 #include "suites.h"
-
-#ifndef MMB_BUILDDIR
-#define MMB_BUILDDIR "."
-#endif
 
 static char dir[256];
 
 static void make_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/mmb-driver-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    mmb_test_mkdir(dir, sizeof dir, "driver");
 }
 
 static void remove_dir(void)
 {
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    mmb_test_rmdir(dir);
 }
 
-/* Run mmbench with `args` inside the scratch dir; return its exit status and
- * the number of lines it wrote on stderr. */
 static int run(const char *args, int *err_lines)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s/mmbench' %s >out.txt 2>err.txt", dir, MMB_BUILDDIR, args);
-    int ws = system(cmd);
-    char path[512];
-    snprintf(path, sizeof path, "%s/err.txt", dir);
-    FILE *f = fopen(path, "r");
-    ck_assert_ptr_nonnull(f);
-    int c, lines = 0;
-    while ((c = fgetc(f)) != EOF)
-        lines += c == '\n';
-    fclose(f);
-    *err_lines = lines;
-    return WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+    return mmb_test_run(dir, args, err_lines);
 }
 
 static int exists(const char *name)

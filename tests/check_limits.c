@@ -17,11 +17,9 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "mmbrun.h"
 #include "suites.h"
 
-#ifndef MMB_BUILDDIR
-#define MMB_BUILDDIR "."
-#endif
 
 #define SMALL_LIMIT "64K"    /* below what either workload keeps live */
 #define GENEROUS_LIMIT "16M" /* above what either allocates in all */
@@ -50,38 +48,25 @@ static char dir[256];
 
 static void make_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/mmb-limits-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    mmb_test_mkdir(dir, sizeof dir, "limits");
 }
 
 static void remove_dir(void)
 {
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    mmb_test_rmdir(dir);
 }
 
 /* Run mmbench with the printf-style arguments inside the scratch dir, output
  * to r.json; its exit status (-1 if a signal ended it) and stderr lines. */
 static int __attribute__((format(printf, 2, 3))) run(int *err_lines, const char *fmt, ...)
 {
-    char args[1024], cmd[2048], path[512];
+    char args[1024], line[1200];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd '%s' && exec '%s/mmbench' run %s --out r.json >out.txt 2>err.txt",
-             dir, MMB_BUILDDIR, args);
-    int ws = system(cmd);
-    snprintf(path, sizeof path, "%s/err.txt", dir);
-    FILE *f = fopen(path, "r");
-    ck_assert_ptr_nonnull(f);
-    int c, lines = 0;
-    while ((c = fgetc(f)) != EOF)
-        lines += c == '\n';
-    fclose(f);
-    *err_lines = lines;
-    return WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+    snprintf(line, sizeof line, "run %s --out r.json", args);
+    return mmb_test_run(dir, line, err_lines);
 }
 
 /* Whether the shell command, run in the scratch dir, succeeds. */
