@@ -1,7 +1,15 @@
 #!/bin/sh
-# scripts/medians.sh RESULTS.csv: a table of medians per configuration
-# (workload, collector, allocator, options) from mmbench's CSV rows.
+# scripts/medians.sh OUTDIR: merge OUTDIR's per-configuration CSV files
+# (<workload>-<collector>-...csv, one header each) into OUTDIR/results.csv,
+# then print a table of medians per configuration (workload, collector,
+# allocator, options). Used by the suite and by bench-peers.
 set -eu
+out=$1
+first=1
+for f in "$out"/*-*.csv; do
+    [ -f "$f" ] || continue
+    if [ $first = 1 ]; then cat "$f"; first=0; else tail -n +2 "$f"; fi
+done > "$out/results.csv"
 awk -F, '
 NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 {
@@ -24,4 +32,4 @@ END {
         printf "%-44s %12.4g %10.1f %10.3f %10.3f %10.2f %10.2f\n", key, median(ops, key, m), median(wall, key, m),
             median(p99, key, m), median(mx, key, m), median(live, key, m) / 1048576, median(rss, key, m) / 1048576
     }
-}' "$1"
+}' "$out/results.csv"

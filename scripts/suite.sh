@@ -30,10 +30,5 @@ while read -r wl gc al opts; do
     fi
 done < "$out/.configs"
 rm -f "$out/.configs"
-first=1
-for f in "$out"/*-*.csv; do
-    [ -f "$f" ] || continue
-    if [ $first = 1 ]; then cat "$f"; first=0; else tail -n +2 "$f"; fi
-done > "$out/results.csv"
-sh "$srcdir/scripts/medians.sh" "$out/results.csv"
+sh "$srcdir/scripts/medians.sh" "$out"
 exit $status

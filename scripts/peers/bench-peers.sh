@@ -89,10 +89,5 @@ allocator_peers() {
 python_peers
 bdw_peer
 allocator_peers
-first=1
-for f in "$out"/*-*.csv; do
-    [ -f "$f" ] || continue
-    if [ $first = 1 ]; then cat "$f"; first=0; else tail -n +2 "$f"; fi
-done > "$out/results.csv"
-sh "$srcdir/scripts/medians.sh" "$out/results.csv"
+sh "$srcdir/scripts/medians.sh" "$out"
 exit $status

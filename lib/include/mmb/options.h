@@ -55,7 +55,7 @@ double mmb_opt_get(const mmb_optvals *ov, const char *name);
 int64_t mmb_opt_int(const mmb_optvals *ov, const char *name);
 /* Whether the name is in the tables at all. */
 int mmb_opt_has(const mmb_optvals *ov, const char *name);
-/* For ENUM: the chosen word, as a pointer to a static buffer-free copy. */
+/* For ENUM: the word at `index`, copied into buf (which is returned). */
 const char *mmb_opt_enum_name(const mmb_optdesc *d, int index, char *buf, size_t buflen);
 
 /* Render value i as text (sizes with a suffix when exact, enums by name). */
