@@ -82,9 +82,7 @@ static inline void tag_block(churn *c, mmb_obj *o, uint32_t nbytes)
 static inline __attribute__((always_inline)) void replace(mmb_heap *h, churn *c, mmb_obj **arr,
                                                            uint32_t i, uint64_t r, int pareto)
 {
-    mmb_obj *old = mmb_load(*arr, i);
-    if (old)
-        c->sum ^= mmb_get_word(old, 0);
+    c->sum ^= mmb_get_word(mmb_load(*arr, i), 0); /* every slot holds a block */
     mmb_dispose_slot(h, *arr, i);
     uint32_t nbytes = block_size(c, r, pareto);
     mmb_new_slot(h, arr, i, 0, nbytes);
@@ -139,8 +137,11 @@ MMB_WORKLOAD(churn)
     mmb_obj *arr = NULL;
     mmb_root_push(h, &arr);
     mmb_new(h, &arr, live, 0);
-    for (uint32_t i = 0; i < live; i++)
-        replace(h, &c, &arr, i, mmb_wy_next(&c.rng), pareto);
+    for (uint32_t i = 0; i < live; i++) {
+        uint32_t nbytes = block_size(&c, mmb_wy_next(&c.rng), pareto);
+        mmb_new_slot(h, &arr, i, 0, nbytes);
+        tag_block(&c, mmb_load(arr, i), nbytes);
+    }
     mmb_metrics_begin();
     if (pareto)
         run_steps(h, &c, &arr, live, steps, 1);

@@ -269,6 +269,19 @@ MMB_SLOW static void *alloc_from_new_pool(mmb_alloc *a, unsigned c, size_t n)
     return b;
 }
 
+/* The used pool p is handing out the last block of its free list: refill
+ * the list from the never-used tail, or p is now full. A tail call from
+ * the fast path, which then needs no stack frame of its own. */
+MMB_SLOW static void *alloc_last_free(mmb_alloc *a, pool_hdr *p, size_t n)
+{
+    pool_block *b = p->freeblock;
+    p->freeblock = NULL;
+    p->ref++;
+    pool_refill(a->u.pool, p);
+    mmb_alloc_note_alloc(a, n);
+    return b;
+}
+
 /* Fast path, about 20 instructions with the accounting: range test, class
  * shift, load the class's first used pool, pop its free list, count. The
  * pool invariant (a used pool has a free block) saves an emptiness test;
@@ -284,17 +297,17 @@ void *mmb_pool_alloc(mmb_alloc *a, size_t n)
 {
     if (MMB_UNLIKELY(n - 1 >= MMB_POOL_MAX_SMALL))
         return mmb_sys_alloc(a, n);
-    struct mmb_pool_state *s = a->u.pool;
     unsigned c = mmb_pool_class(n);
-    pool_hdr *p = s->used[c];
+    pool_hdr *p = a->u.pool->used[c];
     if (MMB_UNLIKELY(p == NULL))
         return alloc_from_new_pool(a, c, n);
-    pool_block *b = p->freeblock;
+    pool_block *b = p->freeblock, *next = b->next;
+    if (MMB_UNLIKELY(next == NULL))
+        return alloc_last_free(a, p, n);
+    p->freeblock = next;
     p->ref++;
-    if (MMB_UNLIKELY((p->freeblock = b->next) == NULL))
-        pool_refill(s, p);
-    __builtin_prefetch(p->freeblock, 1);
-    __builtin_prefetch((char *)p->freeblock + mmb_pool_class_size(c) - 1, 1);
+    __builtin_prefetch(next, 1);
+    __builtin_prefetch((char *)next + mmb_pool_class_size(c) - 1, 1);
     mmb_alloc_note_alloc(a, n);
     return b;
 }

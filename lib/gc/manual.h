@@ -25,7 +25,7 @@ typedef struct mmb_manual_heap {
     mmb_roots roots;
     mmb_objstack queue; /* dispose's work queue, kept between disposes */
     size_t live_objects;
-    uint64_t heap_limit;
+    uint64_t held_ceiling; /* -o heap-limit, or UINT64_MAX without one: one compare per allocation */
 } mmb_heap;
 
 mmb_heap *mmb_manual_create(const mmb_run_ctx *ctx);
@@ -43,7 +43,7 @@ static inline mmb_obj *mmb_manual_new(mmb_heap *h, uint32_t nslots, uint32_t nby
 {
     size_t size = mmb_obj_size(nslots, nbytes);
     mmb_obj *o = mmb_alloc_alloc(h->alloc, size);
-    if (__builtin_expect(!o || (h->heap_limit && h->alloc->st.held_bytes > h->heap_limit), 0))
+    if (__builtin_expect(!o || h->alloc->st.held_bytes > h->held_ceiling, 0))
         o = mmb_manual_alloc_slow(h, size);
     mmb_obj_init(o, nslots, nbytes, 0);
     mmb_acct_alloc_obj(o, size, site);

@@ -34,7 +34,7 @@ typedef struct mmb_rc_heap {
     mmb_roots roots;
     mmb_objstack pending; /* objects whose count reached 0, children not yet released */
     size_t live_objects;
-    uint64_t heap_limit;
+    uint64_t held_ceiling; /* -o heap-limit, or UINT64_MAX without one: one compare per allocation */
 } mmb_heap;
 
 mmb_heap *mmb_rc_create(const mmb_run_ctx *ctx);
@@ -51,7 +51,7 @@ static inline mmb_obj *mmb_rc_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes,
 {
     size_t size = mmb_obj_size(nslots, nbytes);
     mmb_obj *o = mmb_alloc_alloc(h->alloc, size);
-    if (__builtin_expect(!o || (h->heap_limit && h->alloc->st.held_bytes > h->heap_limit), 0))
+    if (__builtin_expect(!o || h->alloc->st.held_bytes > h->held_ceiling, 0))
         o = mmb_rc_alloc_slow(h, size);
     mmb_obj_init(o, nslots, nbytes, 1);
     mmb_acct_alloc_obj(o, size, site);

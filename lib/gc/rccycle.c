@@ -38,7 +38,7 @@ mmb_heap *mmb_rccycle_create(const mmb_run_ctx *ctx)
     if (!h)
         mmb_oom("rc-cycle heap", sizeof *h);
     h->alloc = ctx->alloc;
-    h->heap_limit = mmb_metrics_g.heap_limit;
+    h->held_ceiling = mmb_metrics_g.heap_limit ? mmb_metrics_g.heap_limit : UINT64_MAX;
     mmb_roots_init(&h->roots);
     for (int i = 0; i < MMB_RCC_NGENS; i++)
         mmb_rcc_list_init(&h->gen[i].head);
@@ -73,7 +73,7 @@ void *mmb_rccycle_alloc_slow(mmb_heap *h, void *block, size_t size)
         mmb_rccycle_collect(h, MMB_RCC_OLDEST);
     if (!block)
         block = mmb_alloc_alloc(h->alloc, size);
-    if (!block || (h->heap_limit && h->alloc->st.held_bytes > h->heap_limit))
+    if (!block || h->alloc->st.held_bytes > h->held_ceiling)
         mmb_oom("rc-cycle", size);
     return block;
 }

@@ -141,7 +141,7 @@ typedef struct mmb_rccycle_heap {
     mmb_roots roots;
     mmb_objstack pending; /* objects whose count reached 0, children not yet released */
     size_t live_objects;
-    uint64_t heap_limit;
+    uint64_t held_ceiling; /* -o heap-limit, or UINT64_MAX without one: one compare per allocation */
     mmb_rcc_gen gen[MMB_RCC_NGENS];
     mmb_rcc_genstats stats[MMB_RCC_NGENS];
     size_t long_lived_total;   /* survivors of the last full collection */
@@ -215,7 +215,7 @@ static inline mmb_obj *mmb_rcc_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes
         mmb_rcc_count_alloc(h);
     size_t size = mmb_rcc_block_size(nslots, nbytes);
     void *p = mmb_alloc_alloc(h->alloc, size);
-    if (__builtin_expect(!p || (h->heap_limit && h->alloc->st.held_bytes > h->heap_limit), 0))
+    if (__builtin_expect(!p || h->alloc->st.held_bytes > h->held_ceiling, 0))
         p = mmb_rccycle_alloc_slow(h, p, size);
     mmb_obj *o = p;
     if (nslots) {
