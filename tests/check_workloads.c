@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "churn_tags.h"
 #include "suites.h"
 
 #ifndef MMB_BUILDDIR
@@ -168,6 +169,81 @@ START_TEST(list_peak_is_ten_times_stream_peak)
 }
 END_TEST
 
+/* ---- churn's check (bench/churn_tags.h) catches what it is for ---- */
+
+#define NTAGGED 64
+
+/* An array object of NTAGGED slots, each a fresh tagged block of a size
+ * from 8 to 512 payload bytes (8 and 16 included: one tag word, two). */
+static mmb_obj *tagged_blocks(mmb_tagsum *t)
+{
+    mmb_obj *arr = calloc(1, mmb_obj_size(NTAGGED, 0));
+    mmb_obj_init(arr, NTAGGED, 0, 0);
+    for (uint32_t i = 0; i < NTAGGED; i++) {
+        uint32_t nbytes = i < 2 ? 8 * (i + 1) : 8 + (i * 37) % 505;
+        mmb_obj *o = calloc(1, mmb_obj_size(0, nbytes));
+        mmb_obj_init(o, 0, nbytes, 0);
+        arr->slot[i] = o;
+        mmb_tag_block(t, o, nbytes);
+    }
+    return arr;
+}
+
+static void free_blocks(mmb_obj *arr)
+{
+    for (uint32_t i = 0; i < arr->nslots; i++)
+        if (i == 0 || arr->slot[i] != arr->slot[i - 1])
+            free(arr->slot[i]);
+    free(arr);
+}
+
+/* Replace the block in slot i as churn does: untag, free, tag a new one. */
+static void retag(mmb_tagsum *t, mmb_obj *arr, uint32_t i)
+{
+    mmb_untag_block(t, arr->slot[i]);
+    mmb_tag_block(t, arr->slot[i], arr->slot[i]->nbytes);
+}
+
+START_TEST(churn_tags_pass_intact_blocks)
+{
+    mmb_tagsum t = {.seq = 42};
+    mmb_obj *arr = tagged_blocks(&t);
+    for (uint32_t k = 0; k < 1000; k++)
+        retag(&t, arr, (k * 7) % NTAGGED);
+    ck_assert(mmb_tags_verify(arr, &t));
+    free_blocks(arr);
+}
+END_TEST
+
+/* _i: 0 a neighbour overwrote a live block's last word, 1 its first word,
+ * 2 a block was handed out twice (two slots, the second tag over the
+ * first), 3 a freed block's tag was overwritten before it left the sum
+ * (a write after free, or the free of a block it was not). */
+START_TEST(churn_tags_catch_corruption)
+{
+    mmb_tagsum t = {.seq = 42};
+    mmb_obj *arr = tagged_blocks(&t);
+    mmb_obj *o = arr->slot[10];
+    uint64_t junk = 0x5eed;
+    switch (_i) {
+    case 0: __builtin_memcpy(mmb_payload(o) + o->nbytes - 8, &junk, 8); break;
+    case 1: mmb_set_word(o, 0, junk); break;
+    case 2:
+        mmb_untag_block(&t, arr->slot[11]);
+        free(arr->slot[11]);
+        arr->slot[11] = o;
+        mmb_tag_block(&t, o, o->nbytes);
+        break;
+    case 3:
+        mmb_set_word(o, 0, junk);
+        retag(&t, arr, 10);
+        break;
+    }
+    ck_assert(!mmb_tags_verify(arr, &t));
+    free_blocks(arr);
+}
+END_TEST
+
 Suite *make_workloads_suite(void)
 {
     Suite *s = suite_create("workloads");
@@ -178,5 +254,9 @@ Suite *make_workloads_suite(void)
     tcase_add_loop_test(tc, list_peak_is_ten_times_stream_peak, 0,
                         (int)(sizeof prompt_gcs / sizeof prompt_gcs[0]));
     suite_add_tcase(s, tc);
+    TCase *tags = tcase_create("churn-tags");
+    tcase_add_test(tags, churn_tags_pass_intact_blocks);
+    tcase_add_loop_test(tags, churn_tags_catch_corruption, 0, 4);
+    suite_add_tcase(s, tags);
     return s;
 }

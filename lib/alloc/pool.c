@@ -7,6 +7,10 @@
  * and go back with munmap once every pool in them is empty, except one
  * spare wholly empty arena kept to avoid map/unmap thrashing at a boundary.
  *
+ * The fast paths of alloc and free are inline, in mmb/pool.h; this file
+ * holds their slow paths (a class with no used pool, a pool that runs dry,
+ * fills, stops being full or empties) and everything about arenas.
+ *
  * Two departures from pymalloc, both measured on a random free+alloc churn:
  * pool headers live in a table at the start of their arena rather than at
  * the start of each pool (pool_internal.h says why), and a pool that stops
@@ -19,18 +23,11 @@
 #include "config.h"
 #endif
 
-#include <assert.h>
 #include <stdlib.h>
 
 #include "alloc/alloc_internal.h"
 #include "alloc/pool_internal.h"
 #include "mmb/os.h"
-
-#ifdef MMB_DEBUG
-#define MMB_POOL_ASSERT(x) assert(x)
-#else
-#define MMB_POOL_ASSERT(x) ((void)0)
-#endif
 
 _Static_assert((MMB_POOL_SIZE - ARENA_TABLE_BYTES) / MMB_POOL_MAX_SMALL >= 2,
                "a pool must hold two blocks of the largest class (a full pool never empties in one free)");
@@ -242,7 +239,7 @@ static void pool_refill(struct mmb_pool_state *s, pool_hdr *p)
 
 /* Class c has no used pool: take one, (re)initialise it unless it last
  * served c (then its free list is intact), and hand out its first block. */
-MMB_SLOW static void *alloc_from_new_pool(mmb_alloc *a, unsigned c, size_t n)
+MMB_SLOW void *mmb_pool_alloc_new_pool(mmb_alloc *a, unsigned c, size_t n)
 {
     struct mmb_pool_state *s = a->u.pool;
     if (!s->usable && !arena_new(a))
@@ -270,9 +267,8 @@ MMB_SLOW static void *alloc_from_new_pool(mmb_alloc *a, unsigned c, size_t n)
 }
 
 /* The used pool p is handing out the last block of its free list: refill
- * the list from the never-used tail, or p is now full. A tail call from
- * the fast path, which then needs no stack frame of its own. */
-MMB_SLOW static void *alloc_last_free(mmb_alloc *a, pool_hdr *p, size_t n)
+ * the list from the never-used tail, or p is now full. */
+MMB_SLOW void *mmb_pool_alloc_last_free(mmb_alloc *a, pool_hdr *p, size_t n)
 {
     pool_block *b = p->freeblock;
     p->freeblock = NULL;
@@ -282,39 +278,9 @@ MMB_SLOW static void *alloc_last_free(mmb_alloc *a, pool_hdr *p, size_t n)
     return b;
 }
 
-/* Fast path, about 20 instructions with the accounting: range test, class
- * shift, load the class's first used pool, pop its free list, count. The
- * pool invariant (a used pool has a free block) saves an emptiness test;
- * the pop's NULL result is the only other branch.
- * The block now at the head of the free list is prefetched, its first line
- * and its last: it was freed into this pool possibly long ago (unlike
- * glibc's tcache, whose head is the class's most recent free), the next
- * allocation of the class reads its link, and the caller will write both
- * ends of it. On churn, side by side: no prefetch 68.6 M steps/s, the first
- * line 71.4, both lines 79.5. (A NULL head, a full pool, is prefetched
- * harmlessly.) */
-void *mmb_pool_alloc(mmb_alloc *a, size_t n)
-{
-    if (MMB_UNLIKELY(n - 1 >= MMB_POOL_MAX_SMALL))
-        return mmb_sys_alloc(a, n);
-    unsigned c = mmb_pool_class(n);
-    pool_hdr *p = a->u.pool->used[c];
-    if (MMB_UNLIKELY(p == NULL))
-        return alloc_from_new_pool(a, c, n);
-    pool_block *b = p->freeblock, *next = b->next;
-    if (MMB_UNLIKELY(next == NULL))
-        return alloc_last_free(a, p, n);
-    p->freeblock = next;
-    p->ref++;
-    __builtin_prefetch(next, 1);
-    __builtin_prefetch((char *)next + mmb_pool_class_size(c) - 1, 1);
-    mmb_alloc_note_alloc(a, n);
-    return b;
-}
-
 /* The last block of p came back: p leaves its used list for its arena's
  * empty pools, which may free the arena. */
-MMB_SLOW static void pool_emptied(mmb_alloc *a, pool_hdr *p)
+MMB_SLOW void mmb_pool_emptied(mmb_alloc *a, pool_hdr *p)
 {
     pool_arena *ar = p->arena;
     used_unlink(a->u.pool, p);
@@ -323,29 +289,9 @@ MMB_SLOW static void pool_emptied(mmb_alloc *a, pool_hdr *p)
     arena_gave_pool(a, ar);
 }
 
-/* Fast path, about 20 instructions with the accounting: find the pool's
- * header by address arithmetic (mmb_pool_of), push the block, count down.
- * Only a pool that was full (free list was empty) or is now empty takes a
- * branch out. */
-void mmb_pool_free(mmb_alloc *a, void *ptr, size_t n)
+/* A free made the full pool p usable again: it rejoins its used list. */
+MMB_SLOW void mmb_pool_unfull(mmb_alloc *a, pool_hdr *p)
 {
-    if (MMB_UNLIKELY(n - 1 >= MMB_POOL_MAX_SMALL)) {
-        mmb_sys_free(a, ptr, n);
-        return;
-    }
-    mmb_alloc_note_free(a, n);
-    pool_hdr *p = mmb_pool_of(ptr);
-    MMB_POOL_ASSERT(p->szidx == mmb_pool_class(n) && p->ref > 0);
-    pool_block *b = ptr, *last = p->freeblock;
-    b->next = last;
-    p->freeblock = b;
-    p->ref--;
-    if (MMB_LIKELY(last != NULL)) {
-        if (MMB_UNLIKELY(p->ref == 0))
-            pool_emptied(a, p);
-        return;
-    }
-    /* p was full: it is usable again (ref > 0: a pool holds >= 2 blocks) */
     used_append(a->u.pool, p);
 }
 

@@ -38,7 +38,7 @@ mmb_obj *mmb_manual_alloc_slow(mmb_heap *h, size_t size);
 
 /* Allocate and initialise an object: the allocator's fast path plus
  * accounting and zeroing the slots (the payload is left as it comes). */
-static inline mmb_obj *mmb_manual_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes,
+MMB_ALWAYS_INLINE mmb_obj *mmb_manual_new(mmb_heap *h, uint32_t nslots, uint32_t nbytes,
                                       const mmb_site *site)
 {
     size_t size = mmb_obj_size(nslots, nbytes);
@@ -56,7 +56,7 @@ static inline mmb_obj *mmb_manual_new(mmb_heap *h, uint32_t nslots, uint32_t nby
 #include "gc/plain_ops.h"
 
 /* One object back to the allocator: accounting plus the allocator's free. */
-static inline void mmb_manual_free_one(mmb_heap *h, mmb_obj *o)
+MMB_ALWAYS_INLINE void mmb_manual_free_one(mmb_heap *h, mmb_obj *o)
 {
     size_t size = mmb_obj_size(o->nslots, o->nbytes);
     mmb_acct_free_obj(o, size);
@@ -66,7 +66,7 @@ static inline void mmb_manual_free_one(mmb_heap *h, mmb_obj *o)
 
 /* A leaf (no slots) is freed inline: the common case of churn-like
  * workloads costs no call beyond the allocator's. */
-static inline void mmb_dispose(mmb_heap *h, mmb_obj **dst)
+MMB_ALWAYS_INLINE void mmb_dispose(mmb_heap *h, mmb_obj **dst)
 {
     mmb_obj *o = *dst;
     *dst = NULL;
@@ -78,7 +78,7 @@ static inline void mmb_dispose(mmb_heap *h, mmb_obj **dst)
         mmb_manual_free_structure(h, o);
 }
 
-static inline void mmb_dispose_slot(mmb_heap *h, mmb_obj *o, uint32_t i)
+MMB_ALWAYS_INLINE void mmb_dispose_slot(mmb_heap *h, mmb_obj *o, uint32_t i)
 {
     mmb_dispose(h, &o->slot[i]);
 }

@@ -18,7 +18,7 @@
 #include "gc/root_ops.h"
 
 #ifdef MMB_GC_NEW
-static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
+MMB_ALWAYS_INLINE void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint32_t nbytes,
                               const mmb_site *site)
 {
     *dst = MMB_GC_NEW(h, nslots, nbytes, site);
@@ -26,7 +26,7 @@ static inline void mmb_new_at(mmb_heap *h, mmb_obj **dst, uint32_t nslots, uint3
 
 /* The allocation may collect, and a moving collector may move the parent:
  * *parent is read only afterwards, as the contract asks of every collector. */
-static inline void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
+MMB_ALWAYS_INLINE void mmb_new_slot_at(mmb_heap *h, mmb_obj **parent, uint32_t i, uint32_t nslots,
                                    uint32_t nbytes, const mmb_site *site)
 {
     mmb_obj *o = MMB_GC_NEW(h, nslots, nbytes, site);

@@ -19,6 +19,12 @@
 
 #include "mmb/options.h"
 
+/* For the per-object operations (allocation, free, and the object model's
+ * new and dispose around them): in a large loop GCC's size heuristics give
+ * up on inlining part of such a chain, and a call left in the middle costs
+ * more than the code it saves (mmb/pool.h gives the figures). */
+#define MMB_ALWAYS_INLINE static inline __attribute__((always_inline))
+
 typedef enum mmb_alloc_kind {
     MMB_ALLOC_SYS,
     MMB_ALLOC_BUMP,
@@ -110,8 +116,6 @@ size_t mmb_sys_usable(mmb_alloc *a, const void *p, size_t n);
 void *mmb_bump_alloc(mmb_alloc *a, size_t n);
 void mmb_bump_free(mmb_alloc *a, void *p, size_t n);
 size_t mmb_bump_usable(mmb_alloc *a, const void *p, size_t n);
-void *mmb_pool_alloc(mmb_alloc *a, size_t n);
-void mmb_pool_free(mmb_alloc *a, void *p, size_t n);
 size_t mmb_pool_usable(mmb_alloc *a, const void *p, size_t n);
 void *mmb_freelist_alloc(mmb_alloc *a, size_t n);
 void mmb_freelist_free(mmb_alloc *a, void *p, size_t n);
@@ -139,9 +143,13 @@ static inline void mmb_alloc_note_held(mmb_alloc *a, int64_t delta)
         a->st.peak_held_bytes = a->st.held_bytes;
 }
 
+/* pool's fast paths are inline too (mmb/pool.h says why) */
+#include "mmb/pool.h"
+
 /* Allocate n bytes (n == 0 is allowed and returns a unique pointer).
- * Returns NULL when memory is exhausted. */
-static inline void *mmb_alloc_alloc(mmb_alloc *a, size_t n)
+ * Returns NULL when memory is exhausted. Always inline, so that pool's fast
+ * path lands in the caller. */
+MMB_ALWAYS_INLINE void *mmb_alloc_alloc(mmb_alloc *a, size_t n)
 {
     switch (a->kind) {
     case MMB_ALLOC_POOL: return mmb_pool_alloc(a, n);
@@ -152,7 +160,7 @@ static inline void *mmb_alloc_alloc(mmb_alloc *a, size_t n)
 }
 
 /* Free p, which was allocated with size n from the same allocator. */
-static inline void mmb_alloc_free(mmb_alloc *a, void *p, size_t n)
+MMB_ALWAYS_INLINE void mmb_alloc_free(mmb_alloc *a, void *p, size_t n)
 {
     switch (a->kind) {
     case MMB_ALLOC_POOL: mmb_pool_free(a, p, n); break;
