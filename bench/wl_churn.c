@@ -57,6 +57,15 @@ static uint32_t pick(uint64_t r, uint32_t live)
     return (uint32_t)(((r >> 32) * live) >> 32);
 }
 
+/* Put a new tagged block of a size drawn from r in the empty slot i. */
+MMB_ALWAYS_INLINE void fill(mmb_heap *h, churn *c, mmb_obj **arr, uint32_t i, uint64_t r,
+                            int pareto)
+{
+    uint32_t nbytes = block_size(c, r, pareto);
+    mmb_new_slot(h, arr, i, 0, nbytes);
+    mmb_tag_block(&c->tags, mmb_load(*arr, i), nbytes);
+}
+
 /* Free the block in slot i (its tag leaves the checksum) and put a new
  * one there. */
 MMB_ALWAYS_INLINE void replace(mmb_heap *h, churn *c, mmb_obj **arr, uint32_t i, uint64_t r,
@@ -64,9 +73,7 @@ MMB_ALWAYS_INLINE void replace(mmb_heap *h, churn *c, mmb_obj **arr, uint32_t i,
 {
     mmb_untag_block(&c->tags, mmb_load(*arr, i)); /* every slot holds a block */
     mmb_dispose_slot(h, *arr, i);
-    uint32_t nbytes = block_size(c, r, pareto);
-    mmb_new_slot(h, arr, i, 0, nbytes);
-    mmb_tag_block(&c->tags, mmb_load(*arr, i), nbytes);
+    fill(h, c, arr, i, r, pareto);
 }
 
 /* The timed steps; inlined once per distribution so that each loop is
@@ -101,11 +108,8 @@ MMB_WORKLOAD(churn)
     mmb_obj *arr = NULL;
     mmb_root_push(h, &arr);
     mmb_new(h, &arr, live, 0);
-    for (uint32_t i = 0; i < live; i++) {
-        uint32_t nbytes = block_size(&c, mmb_wy_next(&c.rng), pareto);
-        mmb_new_slot(h, &arr, i, 0, nbytes);
-        mmb_tag_block(&c.tags, mmb_load(arr, i), nbytes);
-    }
+    for (uint32_t i = 0; i < live; i++)
+        fill(h, &c, &arr, i, mmb_wy_next(&c.rng), pareto);
     mmb_metrics_begin();
     if (pareto)
         run_steps(h, &c, &arr, live, steps, 1);

@@ -23,7 +23,7 @@ mmb_heap *mmb_rc_create(const mmb_run_ctx *ctx)
     if (!h)
         mmb_oom("rc heap", sizeof *h);
     h->alloc = ctx->alloc;
-    h->held_ceiling = mmb_metrics_g.heap_limit ? mmb_metrics_g.heap_limit : UINT64_MAX;
+    h->held_ceiling = mmb_heap_ceiling();
     mmb_roots_init(&h->roots);
     return h;
 }

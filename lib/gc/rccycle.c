@@ -38,7 +38,7 @@ mmb_heap *mmb_rccycle_create(const mmb_run_ctx *ctx)
     if (!h)
         mmb_oom("rc-cycle heap", sizeof *h);
     h->alloc = ctx->alloc;
-    h->held_ceiling = mmb_metrics_g.heap_limit ? mmb_metrics_g.heap_limit : UINT64_MAX;
+    h->held_ceiling = mmb_heap_ceiling();
     mmb_roots_init(&h->roots);
     for (int i = 0; i < MMB_RCC_NGENS; i++)
         mmb_rcc_list_init(&h->gen[i].head);

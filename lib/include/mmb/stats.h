@@ -173,6 +173,13 @@ static inline void mmb_acct_heap(int64_t delta)
         mmb_metrics_g.peak_heap_bytes = mmb_metrics_g.heap_bytes;
 }
 
+/* The most heap bytes a manager may hold: -o heap-limit, or UINT64_MAX
+ * without one, so that the allocation path's test is a single compare. */
+static inline uint64_t mmb_heap_ceiling(void)
+{
+    return mmb_metrics_g.heap_limit ? mmb_metrics_g.heap_limit : UINT64_MAX;
+}
+
 /* Whether holding `extra` more heap bytes would pass -o heap-limit. */
 static inline int mmb_heap_limit_exceeded(uint64_t extra)
 {
